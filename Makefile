@@ -1,0 +1,53 @@
+# The two commands: `make run` (demo site on http://127.0.0.1:8000) and `make test`.
+# Everything else here serves them. Nothing needs a database or broker server.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install prepare lint messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "NLU needs Python >= 3.11: run make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+# Translations compiled, database migrated (with Wagtail page translation columns), demo loaded.
+prepare: install
+	$(MANAGE) compile_translations
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+run: prepare
+	@mkdir -p var/log
+	@echo "Starting the Celery worker with beat (log: var/log/celery.log)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A nlu worker --beat --loglevel=INFO --concurrency=2 >var/log/celery.log 2>&1 & \
+	echo ""; \
+	echo "  NLU is starting on http://$(HOST):$(PORT)/"; \
+	echo "  Demo logins (password nlu-demo): coordinator, tutor, steward, researcher"; \
+	echo "  Admin: http://$(HOST):$(PORT)/admin/ (coordinator)"; \
+	echo ""; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(MANAGE) compile_translations --verbosity 0
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+# Refresh locale/*/LC_MESSAGES/django.po from the source after marking new strings.
+messages: install
+	$(MANAGE) makemessages --all --no-obsolete --ignore "tests/*" --ignore "bench/*"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NluConfig(AppConfig):
+    name = "nlu"
+    verbose_name = _("Networked Labour University")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,98 @@
+from functools import cache
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+@cache
+def timezone_names() -> frozenset[str]:
+    """IANA zone names known to this machine (read from disk once per process)."""
+    return frozenset(available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value and value not in timezone_names():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def validate_language(value: str) -> None:
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError(_("“%(value)s” is not a language of this site."), params={"value": value})
+
+
+class User(AbstractUser):
+    """A member. Time zone and language are empty until chosen: the browser's are used then."""
+
+    display_name = models.CharField(
+        _("display name"), max_length=150, blank=True, help_text=_("How other members see you.")
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_timezone])
+    # Validated against settings.LANGUAGES rather than fixed choices, so adding a language to
+    # the site needs no migration.
+    language = models.CharField(_("language"), max_length=10, blank=True, validators=[validate_language])
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class TranslatedPage(Page):
+    """A page whose translated fields fall back to English and can say which ones did."""
+
+    class Meta:
+        abstract = True
+
+    def untranslated_fields(self) -> set[str]:
+        """Fields shown in English because the active language has no text for them."""
+        language = get_language()
+        if language == settings.LANGUAGE_CODE:
+            return set()
+        options = translator.get_options_for_model(type(self))
+        return {
+            name
+            for name in options.all_fields
+            if name not in {"slug", "url_path"}
+            and not getattr(self, build_localized_fieldname(name, language), None)
+            and getattr(self, build_localized_fieldname(name, settings.LANGUAGE_CODE), None)
+        }
+
+
+class TextPage(TranslatedPage):
+    """An intro and a rich-text body, both translated."""
+
+    intro = models.TextField(_("intro"), blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = TranslatedPage.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = TranslatedPage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(TextPage):
+    template = "nlu/text_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class StandardPage(TextPage):
+    """A plain page of text: about, code of conduct, how NLU works."""
+
+    template = "nlu/text_page.html"
+
+    class Meta:
+        verbose_name = _("standard page")

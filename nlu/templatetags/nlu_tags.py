@@ -1,0 +1,35 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
+from django.utils.translation import override
+from wagtail.models import Page
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """This very page in every language of the site (a Wagtail page by its translated slug)."""
+    request = context["request"]
+    page = context.get("page")
+    links = []
+    for code, name in settings.LANGUAGES:
+        with override(code):
+            if isinstance(page, Page):
+                url = page.get_url(request)
+            else:
+                url = translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url, "current": code == context.get("LANGUAGE_CODE")})
+    return links
+
+
+@register.filter
+def with_zone(value):
+    """A date and time in the viewer's zone, followed by the zone's name: 1 Aug 2027, 16:00 Europe/Istanbul."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{format_date(local, get_format('DATETIME_FORMAT'))} {timezone.get_current_timezone_name()}"

@@ -1,0 +1,15 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+
+def pytest_configure(config):
+    # Turkish pages are only Turkish once locale/*.po is compiled; make test does it too.
+    call_command("compile_translations", verbosity=0)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo site: home and about pages in EN and TR, the four demo users."""
+    call_command("load_demo", stdout=io.StringIO())
