@@ -47,7 +47,7 @@ lint: install
 
 # Refresh locale/*/LC_MESSAGES/django.po from the source after marking new strings.
 messages: install
-	$(MANAGE) makemessages --all --no-obsolete --ignore "tests/*" --ignore "bench/*"
+	$(MANAGE) makemessages --all --no-obsolete --add-location file --ignore "tests/*" --ignore "bench/*"
 
 clean:
 	rm -rf $(VENV) var
