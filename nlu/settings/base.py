@@ -141,6 +141,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR),
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -249,5 +250,5 @@ LOGGING = {
     "loggers": {"nlu": {"level": "INFO"}},
 }
 
-for folder in (VAR_DIR, STATIC_ROOT, CELERY_FILESYSTEM_BROKER_DIR, VAR_DIR / "celery" / "processed"):
+for folder in (VAR_DIR, STATIC_ROOT, CELERY_FILESYSTEM_BROKER_DIR, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
     folder.mkdir(parents=True, exist_ok=True)
