@@ -250,5 +250,5 @@ LOGGING = {
     "loggers": {"nlu": {"level": "INFO"}},
 }
 
-for folder in (VAR_DIR, STATIC_ROOT, CELERY_FILESYSTEM_BROKER_DIR, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
+for folder in [VAR_DIR, STATIC_ROOT, *(Path(p) for k, p in CELERY_BROKER_TRANSPORT_OPTIONS.items() if "folder" in k)]:
     folder.mkdir(parents=True, exist_ok=True)
