@@ -35,6 +35,7 @@ run: prepare
 	echo "  NLU is starting on http://$(HOST):$(PORT)/"; \
 	echo "  Demo logins (password nlu-demo): coordinator, tutor, steward, researcher"; \
 	echo "  Admin: http://$(HOST):$(PORT)/admin/ (coordinator)"; \
+	echo "  E-mails (such as sign-up verification) are printed in var/log/celery.log"; \
 	echo ""; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
