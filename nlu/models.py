@@ -5,10 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.translator import translator
-from modeltranslation.utils import build_localized_fieldname
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -46,35 +43,14 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
-class TranslatedPage(Page):
-    """A page whose translated fields fall back to English and can say which ones did."""
-
-    class Meta:
-        abstract = True
-
-    def untranslated_fields(self) -> set[str]:
-        """Fields shown in English because the active language has no text for them."""
-        language = get_language()
-        if language == settings.LANGUAGE_CODE:
-            return set()
-        options = translator.get_options_for_model(type(self))
-        return {
-            name
-            for name in options.all_fields
-            if name not in {"slug", "url_path"}
-            and not getattr(self, build_localized_fieldname(name, language), None)
-            and getattr(self, build_localized_fieldname(name, settings.LANGUAGE_CODE), None)
-        }
-
-
-class TextPage(TranslatedPage):
+class TextPage(Page):
     """An intro and a rich-text body, both translated."""
 
     intro = models.TextField(_("intro"), blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = TranslatedPage.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = TranslatedPage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:
         abstract = True

@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("profile/", views.profile, name="profile"),
+    path("", include("courses.urls")),
     # Wagtail's catch-all page serving comes last.
     path("", include(wagtail_urls)),
 )

@@ -4,7 +4,9 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
-from django.utils.translation import override
+from django.utils.translation import get_language, override
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 register = template.Library()
@@ -33,3 +35,23 @@ def with_zone(value):
         return ""
     local = timezone.localtime(value)
     return f"{format_date(local, get_format('DATETIME_FORMAT'))} {timezone.get_current_timezone_name()}"
+
+
+@register.simple_tag(takes_context=True)
+def untranslated_fields(context) -> set[str]:
+    """Fields of the page (or of ``translated_object``) shown in English for want of a translation."""
+    obj = context.get("translated_object") or context.get("page")
+    language = get_language()
+    if obj is None or language == settings.LANGUAGE_CODE:
+        return set()
+    try:
+        options = translator.get_options_for_model(type(obj))
+    except NotRegistered:
+        return set()
+    return {
+        name
+        for name in options.all_fields
+        if name not in {"slug", "url_path"}
+        and not getattr(obj, build_localized_fieldname(name, language), None)
+        and getattr(obj, build_localized_fieldname(name, settings.LANGUAGE_CODE), None)
+    }

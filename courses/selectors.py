@@ -1,0 +1,152 @@
+"""Reads of the courses app. Each returns what a page needs in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
+
+Status = Enrolment.Status
+
+
+def waitlist_position(enrolment: Enrolment) -> int | None:
+    """1 for the first one waiting; None when not on the waitlist."""
+    if enrolment.status != Status.WAITLISTED:
+        return None
+    ahead = Enrolment.objects.filter(
+        module_id=enrolment.module_id, status=Status.WAITLISTED, waitlist_number__lt=enrolment.waitlist_number
+    ).count()
+    return ahead + 1
+
+
+def language_filter(code: str) -> Q:
+    """Modules delivered in ``code`` (delivery_languages is a comma-separated list)."""
+    return (
+        Q(delivery_languages=code)
+        | Q(delivery_languages__startswith=f"{code},")
+        | Q(delivery_languages__endswith=f",{code}")
+        | Q(delivery_languages__contains=f",{code},")
+    )
+
+
+def module_listing(*, index: CourseIndexPage, language: str = "", now: datetime.datetime | None = None) -> dict:
+    """The index's modules in three groups: open for enrolment (or upcoming), running, finished."""
+    now = now or timezone.now()
+    modules = (
+        CourseModulePage.objects.live()
+        .child_of(index)
+        .annotate(active_count=Count("enrolments", filter=Q(enrolments__status=Status.ACTIVE)))
+        .order_by("start_date", "pk")
+    )
+    if language:
+        modules = modules.filter(language_filter(language))
+    sections = {"upcoming": [], "running": [], "finished": []}
+    for module in modules:
+        if now < module.starts_at:
+            sections["upcoming"].append(module)
+        elif now < module.ends_at:
+            sections["running"].append(module)
+        else:
+            sections["finished"].append(module)
+    sections["finished"].reverse()  # most recent first
+    return sections
+
+
+@dataclass
+class UnitState:
+    unit: CourseUnit
+    opens_at: datetime.datetime
+    is_open: bool
+    done: bool
+
+
+@dataclass
+class ModuleProgress:
+    module: CourseModulePage
+    enrolment: Enrolment | None
+    units: list[UnitState] = field(default_factory=list)
+    current_week: int | None = None
+    waitlist_position: int | None = None
+
+    @property
+    def done_count(self) -> int:
+        return sum(state.done for state in self.units)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / len(self.units)) if self.units else 0
+
+    @property
+    def unit_of_the_week(self) -> UnitState | None:
+        return next((state for state in self.units if state.unit.week == self.current_week), None)
+
+
+def _progress(module, enrolment, units, done_ids, now) -> ModuleProgress:
+    states = []
+    for unit in units:
+        opens_at = unit.opens_at(module)
+        states.append(UnitState(unit=unit, opens_at=opens_at, is_open=now >= opens_at, done=unit.id in done_ids))
+    return ModuleProgress(
+        module=module,
+        enrolment=enrolment,
+        units=states,
+        current_week=module.week_of(now),
+        waitlist_position=waitlist_position(enrolment) if enrolment else None,
+    )
+
+
+def module_progress(*, module: CourseModulePage, member, now: datetime.datetime | None = None) -> ModuleProgress:
+    """The module's units with their opening times, and the member's enrolment and progress."""
+    now = now or timezone.now()
+    units = list(module.units.order_by("week"))
+    enrolment = None
+    done_ids: set[int] = set()
+    if member.is_authenticated:
+        enrolment = module.enrolments.filter(member=member, status__in=Enrolment.LIVE).first()
+        if enrolment:
+            done_ids = set(
+                UnitCompletion.objects.filter(member=member, unit__module=module).values_list("unit_id", flat=True)
+            )
+    return _progress(module, enrolment, units, done_ids, now)
+
+
+def member_dashboard(*, member, now: datetime.datetime | None = None) -> list[ModuleProgress]:
+    """Every module the member is enrolled in or waiting for, running ones first."""
+    now = now or timezone.now()
+    enrolments = list(
+        Enrolment.objects.filter(member=member, status__in=Enrolment.LIVE)
+        .select_related("module")
+        .prefetch_related(Prefetch("module__units", queryset=CourseUnit.objects.order_by("week")))
+        .order_by("module__start_date")
+    )
+    done_ids = set(
+        UnitCompletion.objects.filter(member=member, unit__module__in=[e.module_id for e in enrolments]).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return [_progress(e.module, e, list(e.module.units.all()), done_ids, now) for e in enrolments]
+
+
+def module_active_count(module: CourseModulePage) -> int:
+    return module.enrolments.filter(status=Status.ACTIVE).count()
+
+
+def module_roster(*, module: CourseModulePage) -> list[Enrolment]:
+    """Enrolled and completed members by name, then the waitlist in order, then withdrawals."""
+    order = {Status.ACTIVE: 0, Status.COMPLETED: 0, Status.WAITLISTED: 1, Status.WITHDRAWN: 2}
+    enrolments = list(
+        module.enrolments.select_related("member").annotate(
+            units_done=Count("member__unit_completions", filter=Q(member__unit_completions__unit__module=module))
+        )
+    )
+    enrolments.sort(key=lambda e: (order[e.status], e.waitlist_number or 0, str(e.member).casefold(), e.created_at))
+    position = 0
+    for enrolment in enrolments:
+        if enrolment.status == Status.WAITLISTED:
+            position += 1
+            enrolment.position = position
+        else:
+            enrolment.position = None
+    return enrolments

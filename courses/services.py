@@ -1,0 +1,132 @@
+"""Writes of the courses app: enrolment, waitlist promotion, unit completion.
+
+Every service that changes who holds a place locks the module's row first, so concurrent
+enrolments and withdrawals queue there: on PostgreSQL with SELECT ... FOR UPDATE, on SQLite
+because the transaction is IMMEDIATE (the writer lock is taken at BEGIN).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CourseModulePage, Enrolment, EnrolmentEvent, UnitCompletion
+from .tasks import send_enrolment_event_mail
+
+Status = Enrolment.Status
+
+
+class EnrolmentError(Exception):
+    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code."""
+
+    def __init__(self, message, *, code: str, status: int = 409):
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+def _locked_module(module_id: int) -> CourseModulePage:
+    return CourseModulePage.objects.select_for_update(of=("self",)).get(pk=module_id)
+
+
+def _record(enrolment: Enrolment, kind: str) -> EnrolmentEvent:
+    event = EnrolmentEvent.objects.create(enrolment=enrolment, kind=kind)
+    send_enrolment_event_mail.delay_on_commit(event_id=event.id)
+    return event
+
+
+def _promote(module: CourseModulePage) -> list[Enrolment]:
+    """Fill free places from the waitlist, first come first served (module already locked)."""
+    waiting = module.enrolments.filter(status=Status.WAITLISTED).order_by("waitlist_number")
+    if module.capacity is not None:
+        free = module.capacity - module.enrolments.filter(status=Status.ACTIVE).count()
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for enrolment in promoted:
+        enrolment.status, enrolment.waitlist_number = Status.ACTIVE, None
+        enrolment.save(update_fields=["status", "waitlist_number", "updated_at"])
+        _record(enrolment, EnrolmentEvent.Kind.PROMOTED)
+    return promoted
+
+
+def enrolment_check_open(module: CourseModulePage, now: datetime.datetime) -> None:
+    if module.enrolment_opens and now < module.enrolment_opens:
+        raise EnrolmentError(_("Enrolment for this module has not opened yet."), code="not_open", status=403)
+    if now >= module.closes_at:
+        raise EnrolmentError(_("Enrolment for this module has closed."), code="closed", status=403)
+
+
+@transaction.atomic
+def enrolment_create(*, module: CourseModulePage, member, now: datetime.datetime | None = None) -> Enrolment:
+    """Enrol ``member``: a place if one is free, else the end of the waitlist."""
+    module = _locked_module(module.pk)
+    enrolment_check_open(module, now or timezone.now())
+    if module.enrolments.filter(member=member, status__in=Enrolment.LIVE).exists():
+        raise EnrolmentError(_("You are already enrolled in this module."), code="already_enrolled")
+    missing = module.prerequisites.exclude(enrolments__member=member, enrolments__status=Status.COMPLETED)
+    if missing.exists():
+        raise EnrolmentError(
+            _("Complete these modules first: %(modules)s.") % {"modules": ", ".join(m.title for m in missing)},
+            code="prerequisite_missing",
+            status=403,
+        )
+    active = module.enrolments.filter(status=Status.ACTIVE).count()
+    if module.capacity is None or active < module.capacity:
+        enrolment = Enrolment.objects.create(module=module, member=member, status=Status.ACTIVE)
+        _record(enrolment, EnrolmentEvent.Kind.CONFIRMED)
+    else:
+        last = module.enrolments.filter(status=Status.WAITLISTED).aggregate(last=Max("waitlist_number"))["last"]
+        enrolment = Enrolment.objects.create(
+            module=module, member=member, status=Status.WAITLISTED, waitlist_number=(last or 0) + 1
+        )
+        _record(enrolment, EnrolmentEvent.Kind.WAITLISTED)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, module: CourseModulePage, member) -> Enrolment:
+    """Give up a place or a waitlist spot; a freed place goes to the first one waiting."""
+    module = _locked_module(module.pk)
+    enrolment = module.enrolments.filter(member=member, status__in=[Status.ACTIVE, Status.WAITLISTED]).first()
+    if enrolment is None:
+        raise EnrolmentError(_("You are not enrolled in this module."), code="not_enrolled")
+    held_place = enrolment.status == Status.ACTIVE
+    enrolment.status, enrolment.waitlist_number = Status.WITHDRAWN, None
+    enrolment.save(update_fields=["status", "waitlist_number", "updated_at"])
+    _record(enrolment, EnrolmentEvent.Kind.WITHDRAWN)
+    if held_place:
+        _promote(module)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_promote(*, module: CourseModulePage) -> list[Enrolment]:
+    """After capacity was raised (or removed): let in as many of the waitlist as now fit."""
+    return _promote(_locked_module(module.pk))
+
+
+@transaction.atomic
+def unit_complete(*, module: CourseModulePage, member, week: int, now: datetime.datetime | None = None) -> bool:
+    """Mark a unit done (idempotent); the last one completes the enrolment. True if newly done."""
+    unit = module.units.filter(week=week).first()
+    if unit is None:
+        raise EnrolmentError(_("This module has no unit for that week."), code="no_unit", status=404)
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(module=module, member=member, status__in=[Status.ACTIVE, Status.COMPLETED])
+        .first()
+    )
+    if enrolment is None:
+        raise EnrolmentError(_("Enrol in this module to record your progress."), code="not_enrolled", status=403)
+    if (now or timezone.now()) < unit.opens_at(module):
+        raise EnrolmentError(_("This unit has not opened yet."), code="unit_locked", status=403)
+    _completion, created = UnitCompletion.objects.get_or_create(member=member, unit=unit)
+    done = UnitCompletion.objects.filter(member=member, unit__module=module).count()
+    if enrolment.status == Status.ACTIVE and done == module.units.count():
+        enrolment.status = Status.COMPLETED
+        enrolment.save(update_fields=["status", "updated_at"])
+        _record(enrolment, EnrolmentEvent.Kind.COMPLETED)
+    return created
