@@ -25,7 +25,8 @@ MODULE = {
         "Module 1: Social media and online networking guide for shop stewards, union trainers, organisers, and workers"
     ),
     "title_tr": (
-        "Modül 1: Sendikacılar, işyeri temsilcileri ve işçiler için sosyal medya ve çevrimiçi ağlar üzerinden örgütlenme"
+        "Modül 1: Sendikacılar, işyeri temsilcileri ve işçiler için sosyal medya ve çevrimiçi ağlar "
+        "üzerinden örgütlenme"
     ),
     "summary_en": "Seven weeks, two hours a week: organising with social media and online networks.",
     "summary_tr": "7 hafta x 2 saat: sosyal medya ve çevrimiçi ağlarla örgütlenme.",

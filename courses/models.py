@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modeltranslation.utils import build_localized_fieldname
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -156,6 +157,22 @@ class CourseModulePage(RoutablePageMixin, Page):
     def language_codes(self) -> list[str]:
         return [code for code in self.delivery_languages.split(",") if code]
 
+    def translation_completeness(self) -> dict[str, int]:
+        """Per language, the percentage of this module's English texts (units included) translated."""
+        texts = [(self, name) for name in ("title", "summary", "body", "audience", "outcomes")]
+        texts += [(unit, name) for unit in self.units.all() for name in ("title", "summary", "body")]
+        source = [(obj, name) for obj, name in texts if getattr(obj, build_localized_fieldname(name, "en"))]
+        return {
+            code: round(
+                100
+                * sum(bool(getattr(obj, build_localized_fieldname(name, code))) for obj, name in source)
+                / len(source)
+            )
+            if source
+            else 100
+            for code, _name in settings.LANGUAGES
+        }
+
     def week_of(self, moment: datetime.datetime) -> int | None:
         """The running week number at ``moment`` (1-based), or None before start / after end."""
         if not self.starts_at <= moment < self.ends_at:
@@ -291,6 +308,9 @@ class EnrolmentEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.kind}"
+
 
 class UnitCompletion(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_completions")
@@ -299,3 +319,6 @@ class UnitCompletion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "unit"], name="courses_unit_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.unit}"

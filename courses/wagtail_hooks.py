@@ -1,6 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from . import demo
 from .models import CourseIndexPage, CourseModulePage
@@ -28,3 +31,25 @@ def promote_waitlist_after_capacity_change(request, page):
 
 
 hooks.register("load_demo", demo.load_demo)
+
+
+def translation_summary(module: CourseModulePage) -> str:
+    return " · ".join(f"{code} {percent}%" for code, percent in module.translation_completeness().items())
+
+
+class CourseModuleListing(PageListingViewSet):
+    """Every module in one admin listing, with how far each language is translated."""
+
+    model = CourseModulePage
+    icon = "folder-open-inverse"
+    menu_label = gettext_lazy("Course modules")
+    add_to_admin_menu = True
+    columns = [
+        *PageListingViewSet.columns,
+        Column("translations", label=gettext_lazy("Translated"), accessor=translation_summary),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_course_module_listing():
+    return CourseModuleListing("course_modules")
