@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
@@ -11,14 +12,28 @@ from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, Un
 Status = Enrolment.Status
 
 
+def waiting_ahead(module_id, waitlist_number):
+    return Enrolment.objects.filter(module_id=module_id, status=Status.WAITLISTED, waitlist_number__lt=waitlist_number)
+
+
 def waitlist_position(enrolment: Enrolment) -> int | None:
     """1 for the first one waiting; None when not on the waitlist."""
     if enrolment.status != Status.WAITLISTED:
         return None
-    ahead = Enrolment.objects.filter(
-        module_id=enrolment.module_id, status=Status.WAITLISTED, waitlist_number__lt=enrolment.waitlist_number
-    ).count()
-    return ahead + 1
+    if hasattr(enrolment, "waiting_ahead"):
+        return enrolment.waiting_ahead + 1
+    return waiting_ahead(enrolment.module_id, enrolment.waitlist_number).count() + 1
+
+
+def with_waitlist_positions(enrolments):
+    """Annotate each enrolment with how many wait ahead of it, in the same query."""
+    ahead = (
+        waiting_ahead(OuterRef("module_id"), OuterRef("waitlist_number"))
+        .values("module_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return enrolments.annotate(waiting_ahead=Coalesce(Subquery(ahead), 0))
 
 
 def language_filter(code: str) -> Q:
@@ -116,7 +131,7 @@ def member_dashboard(*, member, now: datetime.datetime | None = None) -> list[Mo
     """Every module the member is enrolled in or waiting for, running ones first."""
     now = now or timezone.now()
     enrolments = list(
-        Enrolment.objects.filter(member=member, status__in=Enrolment.LIVE)
+        with_waitlist_positions(Enrolment.objects.filter(member=member, status__in=Enrolment.LIVE))
         .select_related("module")
         .prefetch_related(Prefetch("module__units", queryset=CourseUnit.objects.order_by("week")))
         .order_by("module__start_date")
