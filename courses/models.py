@@ -307,6 +307,7 @@ class EnrolmentEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["mailed_at", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.enrolment}: {self.kind}"

@@ -1,5 +1,7 @@
 """Mail to members about their enrolment, in their own language."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -48,3 +50,10 @@ def enrolment_event_mail(*, event_id: int) -> bool:
     event.mailed_at = timezone.now()
     event.save(update_fields=["mailed_at"])
     return True
+
+
+def enrolment_events_mail_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """Mail the events a broker outage kept from being enqueued; the count sent."""
+    cutoff = timezone.now() - older_than
+    pending = EnrolmentEvent.objects.filter(mailed_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)
+    return sum(enrolment_event_mail(event_id=event_id) for event_id in list(pending))

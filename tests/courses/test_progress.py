@@ -1,0 +1,99 @@
+"""Progress: marking units done, the progress bar, completion and the certificate."""
+
+import datetime
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from courses.models import Enrolment, UnitCompletion
+from courses.services import enrolment_create
+
+from .conftest import days_from_today, page_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def running_module(make_module):
+    """Started 45 days ago (all seven units open) and still open for late enrolment."""
+    return make_module(
+        title="Organising online",
+        title_tr="Çevrimiçi örgütlenme",
+        start_date=days_from_today(-45),
+        enrolment_closes=timezone.now() + datetime.timedelta(days=3),
+    )
+
+
+@pytest.fixture
+def learner(member, running_module):
+    enrolment_create(module=running_module, member=member)
+    return member
+
+
+def mark_done(client, module, week, language="en"):
+    return client.post(page_url(module, language, f"week/{week}/done/"), follow=True)
+
+
+def test_marking_a_unit_done_shows_on_the_module_page_and_dashboard(client, running_module, learner):
+    client.force_login(learner)
+    response = mark_done(client, running_module, 1)
+    assert response.status_code == 200
+    assert "Unit marked as done." in response.content.decode()
+    for url in (page_url(running_module), "/en/learning/"):
+        html = client.get(url).content.decode()
+        assert '<progress max="7" value="1"' in html
+        assert "1 of 7 units done" in html
+
+
+def test_marking_twice_is_idempotent(client, running_module, learner):
+    client.force_login(learner)
+    mark_done(client, running_module, 3)
+    response = mark_done(client, running_module, 3)
+    assert response.status_code == 200
+    assert UnitCompletion.objects.filter(member=learner).count() == 1
+    assert "1 of 7 units done" in response.content.decode()
+
+
+def test_marking_a_locked_unit_is_refused(client, make_module, member):
+    module = make_module(start_date=days_from_today(-2), enrolment_closes=timezone.now() + datetime.timedelta(days=1))
+    enrolment_create(module=module, member=member)
+    client.force_login(member)
+    response = mark_done(client, module, 2, "tr")
+    assert response.status_code == 403
+    with translation.override("tr"):
+        assert gettext("This unit has not opened yet.") in response.content.decode()
+    assert not UnitCompletion.objects.exists()
+
+
+def test_marking_without_enrolment_is_refused(member_client, running_module):
+    response = mark_done(member_client, running_module, 1)
+    assert "Enrol in this module to record your progress." in response.content.decode()
+    assert not UnitCompletion.objects.exists()
+
+
+def test_completing_every_unit_completes_the_module_and_gives_a_certificate(client, running_module, learner):
+    client.force_login(learner)
+    for week in range(1, 8):
+        mark_done(client, running_module, week)
+    assert Enrolment.objects.get(member=learner, module=running_module).status == Enrolment.Status.COMPLETED
+    assert "You have completed this module." in client.get(page_url(running_module)).content.decode()
+    for language in ("en", "tr"):
+        response = client.get(page_url(running_module, language, "certificate/"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{language}"' in html
+        assert "Organising online" in html
+        assert "Çevrimiçi örgütlenme" in html
+
+
+def test_certificate_before_completion_is_403(client, running_module, learner):
+    client.force_login(learner)
+    mark_done(client, running_module, 1)
+    assert client.get(page_url(running_module, suffix="certificate/")).status_code == 403
+
+
+def test_certificate_when_signed_out_goes_to_login(client, running_module):
+    response = client.get(page_url(running_module, suffix="certificate/"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url

@@ -1,0 +1,80 @@
+"""Queries per page do not grow with the number of units or enrolments."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courses.models import Enrolment
+from courses.services import enrolment_create, unit_complete
+from tests.factories import UserFactory
+
+from .conftest import days_from_today, page_url
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url: str) -> int:
+    assert client.get(url).status_code == 200  # warms the caches (site root paths, menus)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def running_module(make_index, make_module, *, name: str, units: int, enrolments: int):
+    """A module in its own index with ``units`` units and ``enrolments`` active members, one of them
+    the viewer, who has done week 1."""
+    module = make_module(
+        index=make_index(name),
+        units=units,
+        start_date=days_from_today(-3),
+        enrolment_closes=timezone.now() + datetime.timedelta(days=1),
+    )
+    User = get_user_model()
+    others = User.objects.bulk_create(
+        [User(username=f"{name}-{n}", email=f"{name}-{n}@example.org") for n in range(enrolments - 1)]
+    )
+    Enrolment.objects.bulk_create([Enrolment(module=module, member=u, status="active") for u in others])
+    viewer = UserFactory()
+    enrolment_create(module=module, member=viewer)
+    unit_complete(module=module, member=viewer, week=1)
+    assert module.units.count() == units
+    assert module.enrolments.count() == enrolments
+    return module, viewer
+
+
+def page_queries(client, module, viewer) -> dict[str, int]:
+    client.force_login(viewer)
+    return {
+        "course index": count_queries(client, page_url(module.get_parent().specific)),
+        "module page": count_queries(client, page_url(module)),
+        "unit page": count_queries(client, page_url(module, suffix="week/1/")),
+        "dashboard": count_queries(client, "/en/learning/"),
+    }
+
+
+def test_queries_do_not_grow_with_units_or_enrolments(client, make_index, make_module):
+    sizes = {"small": (7, 10), "units": (70, 10), "enrolments": (7, 1000)}
+    counts = {
+        name: page_queries(
+            client, *running_module(make_index, make_module, name=name, units=units, enrolments=enrolments)
+        )
+        for name, (units, enrolments) in sizes.items()
+    }
+    assert counts["units"] == counts["small"]
+    assert counts["enrolments"] == counts["small"]
+    # Pinned, so that a new query per page is a decision, not an accident.
+    assert counts["small"] == {"course index": 11, "module page": 19, "unit page": 15, "dashboard": 8}
+
+
+def test_dashboard_queries_do_not_grow_with_the_members_modules(client, make_module, member):
+    client.force_login(member)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            enrolment_create(module=make_module(), member=member)
+        counts.append(count_queries(client, "/en/learning/"))
+    assert counts[0] == counts[1]

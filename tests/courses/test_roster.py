@@ -1,0 +1,94 @@
+"""The cohort roster and its CSV export: for the module's tutors and coordinators only."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from courses.services import enrolment_create, enrolment_withdraw
+from tests.factories import UserFactory
+
+from .conftest import page_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tutor(db):
+    return UserFactory(display_name="Giulia the tutor")
+
+
+@pytest.fixture
+def module(make_module, tutor):
+    module = make_module(capacity=2, tutors=[tutor])
+    names = ["Ayşe Çağrı Öztürk", "Bora İnce", "Şule Ğüneş", "Deniz Işık", "Emre Uğur"]
+    members = [UserFactory(display_name=name) for name in names]
+    for each in members:
+        enrolment_create(module=module, member=each)
+    enrolment_withdraw(module=module, member=members[2])  # first one waiting leaves the waitlist
+    return module
+
+
+def test_tutor_sees_the_roster(client, module, tutor):
+    client.force_login(tutor)
+    response = client.get(page_url(module, suffix="roster/"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("Ayşe Çağrı Öztürk", "Bora İnce", "Deniz Işık", "Emre Uğur", "Şule Ğüneş"):
+        assert name in html
+
+
+def test_coordinator_sees_the_roster(client, module):
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(page_url(module, suffix="roster/")).status_code == 200
+
+
+def test_a_member_granted_view_roster_sees_it(client, module):
+    coordinator = UserFactory()
+    coordinator.user_permissions.add(Permission.objects.get(codename="view_roster"))
+    client.force_login(coordinator)
+    assert client.get(page_url(module, suffix="roster/")).status_code == 200
+    assert client.get(page_url(module, suffix="roster.csv")).status_code == 200
+
+
+@pytest.mark.parametrize("suffix", ["roster/", "roster.csv"])
+def test_a_plain_member_is_refused(client, module, suffix):
+    client.force_login(UserFactory())
+    assert client.get(page_url(module, suffix=suffix)).status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["roster/", "roster.csv"])
+def test_anonymous_goes_to_login(client, module, suffix):
+    response = client.get(page_url(module, suffix=suffix))
+    assert response.status_code == 302
+    assert response.url.startswith("/en/accounts/login/?next=")
+
+
+def test_a_tutor_of_another_module_is_refused(client, module, make_module):
+    other_tutor = UserFactory()
+    make_module(tutors=[other_tutor])
+    client.force_login(other_tutor)
+    assert client.get(page_url(module, suffix="roster/")).status_code == 403
+
+
+def test_csv_has_a_row_per_enrolment_with_status_and_waitlist_position(client, module, tutor):
+    client.force_login(tutor)
+    roster = client.get(page_url(module, suffix="roster/")).content.decode()
+    [csv_url] = re.findall(r'href="([^"]*roster\.csv)"', roster)  # the "Download as CSV" link
+    response = client.get(csv_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Username", "Name", "E-mail", "Status", "Waitlist position", "Units done", "Since"]
+    by_name = {row[1]: row for row in rows[1:]}
+    assert len(rows) == 1 + 5
+    assert {name: (row[3], row[4]) for name, row in by_name.items()} == {
+        "Ayşe Çağrı Öztürk": ("enrolled", ""),
+        "Bora İnce": ("enrolled", ""),
+        "Deniz Işık": ("on the waitlist", "1"),
+        "Emre Uğur": ("on the waitlist", "2"),
+        "Şule Ğüneş": ("withdrawn", ""),
+    }
+    assert by_name["Bora İnce"][5] == "0/7"
