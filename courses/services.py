@@ -66,7 +66,8 @@ def enrolment_create(*, module: CourseModulePage, member, now: datetime.datetime
     enrolment_check_open(module, now or timezone.now())
     if module.enrolments.filter(member=member, status__in=Enrolment.LIVE).exists():
         raise EnrolmentError(_("You are already enrolled in this module."), code="already_enrolled")
-    missing = module.prerequisites.exclude(enrolments__member=member, enrolments__status=Status.COMPLETED)
+    completed = Enrolment.objects.filter(member=member, status=Status.COMPLETED).values("module_id")
+    missing = module.prerequisites.exclude(pk__in=completed)
     if missing.exists():
         raise EnrolmentError(
             _("Complete these modules first: %(modules)s.") % {"modules": ", ".join(m.title for m in missing)},
