@@ -1,5 +1,7 @@
 """Test runs: fast hashing, mail kept in memory, tasks executed in the test's process."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -15,6 +17,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
-# A file, not ":memory:", so that threads in concurrency tests share one SQLite database.
+# A file, not ":memory:", so that threads in concurrency tests share one SQLite database;
+# one per process, so that two test runs side by side do not share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}

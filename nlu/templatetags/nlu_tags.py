@@ -17,11 +17,11 @@ def language_links(context) -> list[dict]:
     page = context.get("page")
     links = []
     for code, name in settings.LANGUAGES:
-        with override(code):
-            if isinstance(page, Page):
+        if isinstance(page, Page):
+            with override(code):
                 url = page.get_url(request)
-            else:
-                url = translate_url(request.get_full_path(), code)
+        else:
+            url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == context.get("LANGUAGE_CODE")})
     return links
 
