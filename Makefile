@@ -24,12 +24,13 @@ install: $(STAMP)
 prepare: install
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) sync_translation_fields --noinput
 	$(MANAGE) load_demo
 
 run: prepare
 	@mkdir -p var/log
 	@echo "Starting the Celery worker with beat (log: var/log/celery.log)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A nlu worker --beat --loglevel=INFO --concurrency=2 >var/log/celery.log 2>&1 & \
 	echo ""; \
 	echo "  NLU is starting on http://$(HOST):$(PORT)/"; \

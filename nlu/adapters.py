@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 
 from .middleware import BROWSER_TIMEZONE_COOKIE
 from .models import timezone_names
-from .tasks import send_email
+from .services import email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,11 +22,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix, email, context):
-        """Render now, in the member's language; send from a task after commit, with retries."""
+        """Render now, in the member's language; store and send after commit (see nlu.outbox)."""
         message = self.render_mail(template_prefix, email, context)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
         )
-        send_email.delay_on_commit(
+        email_queue(
             subject=message.subject, body=message.body, from_email=message.from_email, to=list(message.to), html=html
         )

@@ -72,3 +72,21 @@ class StandardPage(TextPage):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail stored before it is sent, so that a mail server or broker outage loses nothing."""
+
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    from_email = models.CharField(max_length=320)
+    to = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,9 +44,16 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # The file-system transport "connects" to anything; what matters is its folders.
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            if not os.access(options[key], os.W_OK):
+                raise OSError(f"broker folder {options[key]} is missing or not writable")
+        return
     with Connection(
         settings.CELERY_BROKER_URL,
-        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        transport_options=options,
         connect_timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
     ) as broker:
         broker.ensure_connection(max_retries=1)

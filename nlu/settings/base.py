@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -137,7 +136,7 @@ else:
 # Without a broker server, kombu's file-system transport under var/ lets a worker and beat run
 # on one machine; producer and worker must share the same folder for it to work.
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery" / "broker"
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://localhost/"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR),
@@ -155,7 +154,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Outbox sweeps: send what a broker outage kept from being enqueued.
+    "send-pending-emails": {"task": "nlu.tasks.send_pending_emails", "schedule": 300},
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"
@@ -186,6 +188,8 @@ if EMAIL_URL:
     globals().update(dj_email_url.parse(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, ...
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A hanging mail server must not block a worker for ever (EMAIL_URL may set ?timeout=).
+EMAIL_TIMEOUT = globals().get("EMAIL_TIMEOUT") or 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "NLU <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -228,7 +232,7 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------------
 # Our own pages need no inline script or style; Wagtail's admin does, so it is left out.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
@@ -252,5 +256,6 @@ LOGGING = {
     "loggers": {"nlu": {"level": "INFO"}},
 }
 
-for folder in [VAR_DIR, STATIC_ROOT, *(Path(p) for k, p in CELERY_BROKER_TRANSPORT_OPTIONS.items() if "folder" in k)]:
+broker_folders = [Path(p) for key, p in CELERY_BROKER_TRANSPORT_OPTIONS.items() if "folder" in key]
+for folder in [VAR_DIR, STATIC_ROOT, Path(CELERY_BEAT_SCHEDULE_FILENAME).parent, *broker_folders]:
     folder.mkdir(parents=True, exist_ok=True)
