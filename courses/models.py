@@ -204,7 +204,7 @@ class CourseModulePage(RoutablePageMixin, Page):
     def roster(self, request):
         return _views().roster(request, self)
 
-    @path("roster.csv")
+    @path("roster/csv/")
     def roster_csv(self, request):
         return _views().roster_csv(request, self)
 

@@ -141,7 +141,13 @@ def member_dashboard(*, member, now: datetime.datetime | None = None) -> list[Mo
             "unit_id", flat=True
         )
     )
-    return [_progress(e.module, e, list(e.module.units.all()), done_ids, now) for e in enrolments]
+    modules = [_progress(e.module, e, list(e.module.units.all()), done_ids, now) for e in enrolments]
+
+    def running_then_upcoming_then_finished(progress: ModuleProgress):
+        module = progress.module
+        return (0 if progress.current_week else 1 if now < module.starts_at else 2, module.start_date)
+
+    return sorted(modules, key=running_then_upcoming_then_finished)
 
 
 def module_active_count(module: CourseModulePage) -> int:

@@ -157,6 +157,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Outbox sweeps: send what a broker outage kept from being enqueued.
     "send-pending-emails": {"task": "nlu.tasks.send_pending_emails", "schedule": 300},
+    "send-pending-enrolment-mails": {"task": "courses.tasks.send_pending_enrolment_mails", "schedule": 300},
 }
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -34,7 +34,9 @@ def make_index(demo):
         home = CourseIndexPage.objects.get(slug_en="courses").get_parent()
         with translation.override("en"):
             index = home.add_child(
-                instance=CourseIndexPage(title=slug, title_en=slug, title_tr=slug, slug=slug, slug_en=slug, slug_tr=slug)
+                instance=CourseIndexPage(
+                    title=slug, title_en=slug, title_tr=slug, slug=slug, slug_en=slug, slug_tr=slug
+                )
             )
             index.save_revision().publish()
         return CourseIndexPage.objects.get(pk=index.pk)

@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -233,3 +234,46 @@ def test_locked_unit_tells_learners_when_it_opens(member_client, make_module, me
     html = response.content.decode()
     assert "This unit opens on" in html
     assert "Mark as done" not in html
+
+
+def test_waitlisted_member_sees_their_position_move_up(client, make_module):
+    module = make_module(capacity=1)
+    holder, first, second = UserFactory.create_batch(3)
+    for each in (holder, first, second):
+        enrolment_create(module=module, member=each)
+    client.force_login(second)
+    assert "You are number 2 on the waitlist." in client.get("/en/learning/").content.decode()
+
+    enrolment_withdraw(module=module, member=first)  # leaving the waitlist frees no place
+    assert Enrolment.objects.get(member=holder).status == Status.ACTIVE
+    assert "You are number 1 on the waitlist." in client.get("/en/learning/").content.decode()
+    assert "You are number 1 on the waitlist." in client.get(page_url(module)).content.decode()
+
+
+@pytest.mark.parametrize("who", ["tutor", "coordinator"])
+def test_tutors_and_coordinators_see_a_locked_unit(client, make_module, who):
+    viewer = UserFactory(is_superuser=who == "coordinator")
+    module = make_module(tutors=[viewer] if who == "tutor" else [])
+    client.force_login(viewer)
+    response = client.get(page_url(module, suffix="week/3/"))
+    assert response.status_code == 200
+    assert "Learners see this unit from" in response.content.decode()
+
+
+def test_enrol_without_csrf_token_is_refused(make_module, member):
+    module = make_module()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    assert client.post(page_url(module, suffix="enrol/")).status_code == 403
+    assert not Enrolment.objects.filter(module=module).exists()
+
+
+def test_someone_elses_completion_does_not_satisfy_my_prerequisite(member_client, make_module, member):
+    first = make_module(title="Organising basics")
+    Enrolment.objects.create(module=first, member=member, status=Status.WITHDRAWN)
+    Enrolment.objects.create(module=first, member=UserFactory(), status=Status.COMPLETED)
+    second = make_module(prerequisites=[first])
+    response = member_client.post(page_url(second, suffix="enrol/"))
+    assert response.status_code == 403
+    assert "Organising basics" in response.content.decode()
+    assert not Enrolment.objects.filter(module=second).exists()

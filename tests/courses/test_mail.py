@@ -1,16 +1,22 @@
 """Enrolment mails: in the member's language, after commit, once per event."""
 
+import datetime
+
 import pytest
+from celery.exceptions import Retry
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from courses.models import EnrolmentEvent
-from courses.notifications import enrolment_event_mail
+from courses.models import Enrolment, EnrolmentEvent
+from courses.notifications import enrolment_event_mail, enrolment_events_mail_pending
 from courses.services import enrolment_create, enrolment_withdraw
 from courses.tasks import send_enrolment_event_mail
 from tests.factories import UserFactory
+
+from .conftest import page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +59,7 @@ def test_waitlisted_mail_gives_the_position(make_module, django_capture_on_commi
     assert "at position 2." in to_third.body
 
 
-def test_withdrawal_mails_the_member_and_promotes_the_first_waiting(
-    make_module, django_capture_on_commit_callbacks
-):
+def test_withdrawal_mails_the_member_and_promotes_the_first_waiting(make_module, django_capture_on_commit_callbacks):
     module = make_module(capacity=1, title="Organising online")
     holder, waiting = UserFactory.create_batch(2, language="en")
     enrolment_create(module=module, member=holder)
@@ -93,6 +97,7 @@ def test_mail_is_in_the_members_language(make_module, django_capture_on_commit_c
     assert message.subject != msgid % {"module": "Organising online"}
     assert "Çevrimiçi örgütlenme" in message.body
     assert "Organising online" not in message.body
+    assert settings.SITE_URL + page_url(module, "tr") in message.body
 
 
 def test_an_event_is_never_mailed_twice(make_module, member, django_capture_on_commit_callbacks):
@@ -106,3 +111,36 @@ def test_an_event_is_never_mailed_twice(make_module, member, django_capture_on_c
     assert enrolment_event_mail(event_id=event.id) is False
     send_enrolment_event_mail.delay(event_id=event.id)  # a redelivered task
     assert len(mail.outbox) == 1
+
+
+def test_turkish_waitlist_mail_gives_the_position(make_module, django_capture_on_commit_callbacks):
+    module = make_module(capacity=1, title_tr="Çevrimiçi örgütlenme")
+    member = UserFactory(language="tr")
+    with django_capture_on_commit_callbacks(execute=True):
+        for each in UserFactory.create_batch(2) + [member]:
+            enrolment_create(module=module, member=each)
+    [message] = mails_to(member)
+    with translation.override("tr"):
+        expected = gettext(
+            "“%(module)s” is full, so you are on its waitlist, at position %(position)s. "
+            "When a place frees up, the first person waiting gets it and is told by e-mail."
+        ) % {"module": "Çevrimiçi örgütlenme", "position": 2}
+    assert expected in message.body
+
+
+def test_a_mail_server_outage_loses_nothing(make_module, member, settings, django_capture_on_commit_callbacks):
+    module = make_module()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    # Eager Celery surfaces the task's scheduled retry as an exception.
+    with pytest.raises((OSError, Retry)), django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(module=module, member=member)
+    assert Enrolment.objects.get(module=module, member=member).status == Enrolment.Status.ACTIVE
+    event = EnrolmentEvent.objects.get(enrolment__member=member)
+    assert event.mailed_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    EnrolmentEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert enrolment_events_mail_pending() == 1
+    assert enrolment_events_mail_pending() == 0
+    assert [m.to for m in mail.outbox] == [[member.email]]

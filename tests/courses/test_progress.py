@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from courses.models import Enrolment, UnitCompletion
-from courses.services import enrolment_create
+from courses.services import EnrolmentError, enrolment_create, unit_complete
 
 from .conftest import days_from_today, page_url
 
@@ -97,3 +97,30 @@ def test_certificate_when_signed_out_goes_to_login(client, running_module):
     response = client.get(page_url(running_module, suffix="certificate/"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_a_unit_opens_at_midnight_in_the_cohorts_zone_across_dst(make_module, member):
+    # Rome moves to summer time on Sunday 28 March 2027: week 2 still opens at local midnight.
+    module = make_module(start_date=datetime.date(2027, 3, 22), timezone="Europe/Rome")
+    enrolment_create(module=module, member=member, now=datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC))
+    opens = datetime.datetime(2027, 3, 28, 22, 0, tzinfo=datetime.UTC)  # 29 March 00:00 CEST
+    with pytest.raises(EnrolmentError) as refusal:
+        unit_complete(module=module, member=member, week=2, now=opens - datetime.timedelta(seconds=1))
+    assert refusal.value.code == "unit_locked"
+    assert unit_complete(module=module, member=member, week=2, now=opens) is True
+    week_one = datetime.datetime(2027, 3, 21, 23, 0, tzinfo=datetime.UTC)  # 22 March 00:00 CET
+    with pytest.raises(EnrolmentError):
+        unit_complete(module=module, member=member, week=1, now=week_one - datetime.timedelta(seconds=1))
+    assert unit_complete(module=module, member=member, week=1, now=week_one) is True
+
+
+def test_dashboard_lists_running_modules_first(member_client, make_module, member):
+    late = timezone.now() + datetime.timedelta(days=1)
+    finished = make_module(title="Finished last year", start_date=days_from_today(-365), enrolment_closes=late)
+    running = make_module(title="Running this week", start_date=days_from_today(-3), enrolment_closes=late)
+    upcoming = make_module(title="Starting next month")
+    for module in (upcoming, finished, running):
+        enrolment_create(module=module, member=member)
+    html = member_client.get("/en/learning/").content.decode()
+    assert html.index("Running this week") < html.index("Starting next month")
+    assert html.index("Running this week") < html.index("Finished last year")

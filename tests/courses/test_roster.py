@@ -15,6 +15,10 @@ from .conftest import page_url
 pytestmark = pytest.mark.django_db
 
 
+def url(module, route: str) -> str:
+    return page_url(module) + module.reverse_subpage(route)
+
+
 @pytest.fixture
 def tutor(db):
     return UserFactory(display_name="Giulia the tutor")
@@ -33,7 +37,7 @@ def module(make_module, tutor):
 
 def test_tutor_sees_the_roster(client, module, tutor):
     client.force_login(tutor)
-    response = client.get(page_url(module, suffix="roster/"))
+    response = client.get(url(module, "roster"))
     assert response.status_code == 200
     html = response.content.decode()
     for name in ("Ayşe Çağrı Öztürk", "Bora İnce", "Deniz Işık", "Emre Uğur", "Şule Ğüneş"):
@@ -42,26 +46,26 @@ def test_tutor_sees_the_roster(client, module, tutor):
 
 def test_coordinator_sees_the_roster(client, module):
     client.force_login(UserFactory(is_superuser=True))
-    assert client.get(page_url(module, suffix="roster/")).status_code == 200
+    assert client.get(url(module, "roster")).status_code == 200
 
 
 def test_a_member_granted_view_roster_sees_it(client, module):
     coordinator = UserFactory()
     coordinator.user_permissions.add(Permission.objects.get(codename="view_roster"))
     client.force_login(coordinator)
-    assert client.get(page_url(module, suffix="roster/")).status_code == 200
-    assert client.get(page_url(module, suffix="roster.csv")).status_code == 200
+    assert client.get(url(module, "roster")).status_code == 200
+    assert client.get(url(module, "roster_csv")).status_code == 200
 
 
-@pytest.mark.parametrize("suffix", ["roster/", "roster.csv"])
-def test_a_plain_member_is_refused(client, module, suffix):
+@pytest.mark.parametrize("route", ["roster", "roster_csv"])
+def test_a_plain_member_is_refused(client, module, route):
     client.force_login(UserFactory())
-    assert client.get(page_url(module, suffix=suffix)).status_code == 403
+    assert client.get(url(module, route)).status_code == 403
 
 
-@pytest.mark.parametrize("suffix", ["roster/", "roster.csv"])
-def test_anonymous_goes_to_login(client, module, suffix):
-    response = client.get(page_url(module, suffix=suffix))
+@pytest.mark.parametrize("route", ["roster", "roster_csv"])
+def test_anonymous_goes_to_login(client, module, route):
+    response = client.get(url(module, route))
     assert response.status_code == 302
     assert response.url.startswith("/en/accounts/login/?next=")
 
@@ -70,13 +74,13 @@ def test_a_tutor_of_another_module_is_refused(client, module, make_module):
     other_tutor = UserFactory()
     make_module(tutors=[other_tutor])
     client.force_login(other_tutor)
-    assert client.get(page_url(module, suffix="roster/")).status_code == 403
+    assert client.get(url(module, "roster")).status_code == 403
 
 
 def test_csv_has_a_row_per_enrolment_with_status_and_waitlist_position(client, module, tutor):
     client.force_login(tutor)
-    roster = client.get(page_url(module, suffix="roster/")).content.decode()
-    [csv_url] = re.findall(r'href="([^"]*roster\.csv)"', roster)  # the "Download as CSV" link
+    roster = client.get(url(module, "roster")).content.decode()
+    [csv_url] = re.findall(r'<a class="button" href="([^"]+)" download>', roster)  # "Download as CSV"
     response = client.get(csv_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
