@@ -32,10 +32,15 @@ run: prepare
 	@echo "Starting the Celery worker with beat (log: var/log/celery.log)"
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A nlu worker --beat --loglevel=INFO --concurrency=2 >var/log/celery.log 2>&1 & \
+	if [ -z "$$BBB_URL" ]; then \
+		echo "Starting the BigBlueButton stand-in on http://127.0.0.1:8090/ (log: var/log/bbb.log)"; \
+		$(MANAGE) bbb_devserver --port 8090 >var/log/bbb.log 2>&1 & \
+	fi; \
 	echo ""; \
 	echo "  NLU is starting on http://$(HOST):$(PORT)/"; \
 	echo "  Demo logins (password nlu-demo): coordinator, tutor, steward, researcher"; \
 	echo "  Admin: http://$(HOST):$(PORT)/admin/ (coordinator)"; \
+	echo "  Try a live session: sign in as tutor, open Sessions, start the drop-in session; then as steward in another browser"; \
 	echo "  E-mails (such as sign-up verification) are printed in var/log/celery.log"; \
 	echo ""; \
 	$(MANAGE) runserver $(HOST):$(PORT)

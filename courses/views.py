@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from .models import CourseModulePage
 from .selectors import member_dashboard, module_active_count, module_progress, module_roster
@@ -30,6 +31,8 @@ def module_overview(request, module: CourseModulePage, *, error: EnrolmentError 
         "is_staff_view": can_see_everything(request.user, module),
         "error": error,
         "now": timezone.now(),
+        # Other apps (seminars: the module's live sessions) add sections without courses knowing them.
+        "sections": [html for hook in hooks.get_hooks("course_module_sections") if (html := hook(request, module))],
     }
     response = module.render(request, context_overrides=context)
     if error:

@@ -11,12 +11,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("seminars/callbacks/", include("seminars.callback_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("profile/", views.profile, name="profile"),
     path("", include("courses.urls")),
+    path("", include("seminars.urls")),
     # Wagtail's catch-all page serving comes last.
     path("", include(wagtail_urls)),
 )

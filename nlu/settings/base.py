@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "modeltranslation",
     "nlu",
     "courses",
+    "seminars",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -158,7 +159,16 @@ CELERY_BEAT_SCHEDULE = {
     # Outbox sweeps: send what a broker outage kept from being enqueued.
     "send-pending-emails": {"task": "nlu.tasks.send_pending_emails", "schedule": 300},
     "send-pending-enrolment-mails": {"task": "courses.tasks.send_pending_enrolment_mails", "schedule": 300},
+    "seminars-poll-bbb": {"task": "seminars.tasks.poll_bbb", "schedule": 60},
+    "seminars-reminders": {"task": "seminars.tasks.send_due_reminders", "schedule": 300},
 }
+
+# --- BigBlueButton (seminars) -----------------------------------------------------------------
+# Without BBB_URL, `make run` points it at the stand-in (python manage.py bbb_devserver).
+BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
+BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
+BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
+SEMINARS_SETTLEMENT_HOOKS: list[str] = []
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

@@ -1,5 +1,7 @@
 """Production: refuses to start without a secret key and allowed hosts; HTTPS only."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -9,6 +11,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment: production will not start without it.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in the environment (comma-separated host names).")
+
+if "BBB_URL" not in os.environ or "BBB_SECRET" not in os.environ:
+    raise ImproperlyConfigured("Set BBB_URL and BBB_SECRET: production does not use the BBB stand-in.")
 
 DEBUG = False
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

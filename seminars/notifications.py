@@ -1,0 +1,84 @@
+"""Mail about sessions: reminders 24 h and 1 h before, and changes; each at most once per member."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.models import Enrolment
+
+from . import ics
+from .models import Notice, Webinar
+
+REMINDER_LEADS = {"24h": datetime.timedelta(hours=24), "1h": datetime.timedelta(hours=1)}
+
+
+def webinar_recipients(webinar: Webinar):
+    """The session's tutors and, for a module's session, its enrolled members."""
+    query = Q(tutored_webinars=webinar)
+    if webinar.module_id:
+        query |= Q(enrolments__module_id=webinar.module_id, enrolments__status=Enrolment.Status.ACTIVE)
+    return get_user_model().objects.filter(query).exclude(email="").distinct()
+
+
+def _send_once(webinar: Webinar, member, kind: str) -> bool:
+    """Record the notice and send it in one transaction: a failed send is retried later, a sent one never again."""
+    try:
+        with transaction.atomic():
+            Notice.objects.create(webinar=webinar, member=member, kind=kind)
+            _send(webinar, member, kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(webinar: Webinar, member, kind: str) -> None:
+    with (
+        translation.override(member.language or settings.LANGUAGE_CODE),
+        timezone.override(member.timezone or settings.TIME_ZONE),
+    ):
+        context = {
+            "webinar": webinar,
+            "member": member,
+            "kind": kind,
+            "url": settings.SITE_URL + reverse("seminars:detail", args=[webinar.pk]),
+            "zone": member.timezone or settings.TIME_ZONE,
+        }
+        subject = {
+            "24h": _("Tomorrow: %(title)s"),
+            "1h": _("In one hour: %(title)s"),
+        }.get(kind, _("Changed: %(title)s")) % {"title": webinar.title}
+        body = render_to_string("seminars/mail/notice.txt", context)
+    message = EmailMessage(subject, body, None, [member.email])
+    message.attach(f"session-{webinar.pk}.ics", ics.calendar([webinar], name=webinar.title), "text/calendar")
+    message.send()
+
+
+def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Send the reminders now due; run every few minutes by beat. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    for kind, lead in REMINDER_LEADS.items():
+        due = Webinar.objects.filter(
+            status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING], starts_at__gt=now, starts_at__lte=now + lead
+        )
+        for webinar in due:
+            if webinar.starts_at - lead < webinar.created_at:
+                continue  # scheduled too late for this reminder; the shorter one will go
+            sent += sum(_send_once(webinar, member, kind) for member in webinar_recipients(webinar))
+    return sent
+
+
+def webinar_changed_mail(*, webinar_id: int, sequence: int) -> int:
+    """Tell everyone concerned that the session moved or was cancelled."""
+    webinar = Webinar.objects.get(pk=webinar_id)
+    if webinar.sequence != sequence:
+        return 0  # changed again since: the newer task tells the newer state
+    return sum(_send_once(webinar, member, f"changed-{sequence}") for member in webinar_recipients(webinar))

@@ -1,0 +1,49 @@
+"""Reads of the seminars app, each in a fixed number of queries."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import Enrolment
+
+from .models import Webinar
+from .permissions import is_coordinator
+
+LIVE_ENROLMENT = [Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED]
+
+
+def visible_webinars(user):
+    """Sessions the user may join: public ones, all-member ones, those of their modules, their own."""
+    query = Q(audience=Webinar.Audience.PUBLIC)
+    if user.is_authenticated:
+        if is_coordinator(user):
+            return Webinar.objects.all()
+        enrolled = Enrolment.objects.filter(member=user, status__in=LIVE_ENROLMENT).values("module_id")
+        query |= (
+            Q(audience=Webinar.Audience.MEMBERS) | Q(module__isnull=True) | Q(module_id__in=enrolled) | Q(tutors=user)
+        )
+    return Webinar.objects.filter(query).distinct()
+
+
+def upcoming_webinars(user, *, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return (
+        visible_webinars(user)
+        .filter(
+            status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
+            starts_at__gte=now - datetime.timedelta(hours=6),
+        )
+        .select_related("module")
+        .order_by("starts_at", "id")
+    )
+
+
+def member_feed_webinars(member):
+    """The personal calendar: sessions of the modules the member is enrolled in, and those they tutor."""
+    enrolled = Enrolment.objects.filter(member=member, status__in=LIVE_ENROLMENT).values("module_id")
+    return Webinar.objects.filter(Q(module_id__in=enrolled) | Q(tutors=member)).distinct().order_by("starts_at", "id")
+
+
+def module_webinars(module):
+    return Webinar.objects.filter(module=module).order_by("starts_at", "id")

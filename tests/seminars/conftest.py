@@ -1,0 +1,197 @@
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from courses.models import CourseModulePage
+from seminars.bbb import BBBClient
+from seminars.bbb_devserver import serve
+from seminars.demo import DROP_IN, WEEKLY
+from seminars.models import Webinar
+from tests.factories import UserFactory
+
+# At least 32 bytes, so that PyJWT does not warn about a short HS256 key.
+BBB_TEST_SECRET = "test-bbb-secret-0123456789abcdef-0123456789"
+
+
+@dataclass(frozen=True)
+class Received:
+    method: str
+    path: str  # with its query string
+    body: bytes
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+
+    @property
+    def form(self) -> dict[str, str]:
+        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+
+
+class Receiver(ThreadingHTTPServer):
+    """A tiny HTTP server that records every request and answers what the test told it to.
+
+    Stands in for BBB answering a given body (or slowly), and for our site receiving callbacks.
+    """
+
+    block_on_close = False  # a deliberately slow answer must not hold up the test's teardown
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
+        self.received: list[Received] = []
+        self.changed = threading.Condition()
+        self.answer()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def answer(self, body: bytes | str = b"ok", *, status: int = 200, delay: float = 0.0) -> None:
+        self.body = body.encode() if isinstance(body, str) else body
+        self.status, self.delay = status, delay
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """The requests received once there are ``count`` of them (or fewer, after ``timeout``)."""
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.received) >= count, timeout)
+            return list(self.received)
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def log_message(self, fmt, *args) -> None:
+        pass
+
+    def _record_and_answer(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with self.server.changed:
+            self.server.received.append(Received(self.command, self.path, body))
+            self.server.changed.notify_all()
+        time.sleep(self.server.delay)
+        try:
+            self.send_response(self.server.status)
+            self.send_header("Content-Type", "text/xml;charset=utf-8")
+            self.send_header("Content-Length", str(len(self.server.body)))
+            self.end_headers()
+            self.wfile.write(self.server.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting, as the timeout tests want
+
+    do_GET = do_POST = _record_and_answer
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def bbb_server():
+    """The BBB stand-in, fresh for each test, on a free port."""
+    server = serve(port=0, secret=BBB_TEST_SECRET)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def bbb(bbb_server) -> BBBClient:
+    return BBBClient(bbb_server.url, BBB_TEST_SECRET)
+
+
+@pytest.fixture
+def bbb_settings(settings, bbb_server):
+    """Point the BBB_* settings at the stand-in, so that BBBClient.from_settings() talks to it."""
+    settings.BBB_URL, settings.BBB_SECRET, settings.BBB_CHECKSUM = bbb_server.url, BBB_TEST_SECRET, "sha256"
+    return bbb_server
+
+
+# --- The demo's people and sessions, for the tests of the app ---------------------------------
+
+DEMO_PASSWORD = "nlu-demo"
+# Each part a person can have towards a session of Module 1 ("manager": a member given only the
+# seminars.manage_webinars permission; "coordinator": the demo's superuser).
+ROLES = ("anonymous", "outsider", "enrolled", "tutor", "coordinator", "manager")
+MODERATORS = ("tutor", "coordinator", "manager")
+
+
+@pytest.fixture
+def people(demo) -> dict:
+    """The demo's users by their part in Module 1; the researcher is enrolled in nothing."""
+    users = get_user_model().objects
+    found = {
+        role: users.get(username=username)
+        for role, username in [
+            ("outsider", "researcher"),
+            ("enrolled", "steward"),
+            ("tutor", "tutor"),
+            ("coordinator", "coordinator"),
+        ]
+    }
+    found["manager"] = UserFactory(username="manager", display_name="Mo (manager)")
+    found["manager"].user_permissions.add(Permission.objects.get(codename="manage_webinars"))
+    return found
+
+
+@pytest.fixture
+def as_role(client, people):
+    """``as_role("tutor")``: the test client, signed in as that person (or not at all)."""
+
+    def sign_in(role: str):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def module_1(demo):
+    return CourseModulePage.objects.get(slug_en="module-1")
+
+
+@pytest.fixture
+def drop_in(demo):
+    """The demo's drop-in session of Module 1: open now, not yet started, not recorded."""
+    return Webinar.objects.get(title_en=DROP_IN["title_en"])
+
+
+@pytest.fixture
+def weekly(demo):
+    """The first of Module 1's weekly sessions (recorded, in the future)."""
+    return Webinar.objects.filter(title_en=WEEKLY["title_en"]).order_by("starts_at").first()
+
+
+@pytest.fixture
+def site_receiver(settings, receiver):
+    """SITE_URL pointed at a receiver: the stand-in's callbacks land there, to be replayed by a test."""
+    settings.SITE_URL = receiver.url.rstrip("/")
+    return receiver
+
+
+def schedule_form(start, zone: str = "Europe/Istanbul", **fields) -> dict:
+    """The schedule form as a tutor fills it in: ``start`` is a naive wall-clock time in ``zone``."""
+    return {
+        "title_en": "Organising across borders",
+        "title_tr": "Sınırlar ötesi örgütlenme",
+        "start_date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "timezone": zone,
+        "duration_minutes": 90,
+        "audience": "enrolled",
+        "max_participants": 0,
+        "occurrences": 1,
+        "every_weeks": 1,
+        **fields,
+    }
