@@ -180,4 +180,8 @@ def _certificate_text(member, module, completed_at) -> str:
 
 @login_required
 def dashboard(request):
-    return render(request, "courses/dashboard.html", {"modules": member_dashboard(member=request.user)})
+    context = {
+        "modules": member_dashboard(member=request.user),
+        "sections": [html for hook in hooks.get_hooks("learning_dashboard_sections") if (html := hook(request))],
+    }
+    return render(request, "courses/dashboard.html", context)

@@ -9,7 +9,7 @@ from wagtail import hooks
 from . import demo
 from .models import Webinar
 from .permissions import can_schedule
-from .selectors import module_webinars
+from .selectors import member_feed_webinars, module_webinars
 
 
 @hooks.register("main_navigation")
@@ -29,3 +29,14 @@ def module_sessions(request, module):
     )
     context = {"module": module, "webinars": upcoming[:10], "can_schedule": can_schedule(request.user, module)}
     return render_to_string("seminars/_module_sessions.html", context, request=request)
+
+
+@hooks.register("learning_dashboard_sections")
+def next_sessions(request):
+    """ "My learning" starts with the member's next live sessions."""
+    upcoming = member_feed_webinars(request.user).filter(
+        status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
+        starts_at__gte=timezone.now() - datetime.timedelta(hours=3),
+    )
+    webinars = list(upcoming[:3])
+    return render_to_string("seminars/_next_sessions.html", {"webinars": webinars}, request=request) if webinars else ""
