@@ -111,6 +111,7 @@ class BBBClient:
             getattr(settings, "BBB_URL", ""),
             getattr(settings, "BBB_SECRET", ""),
             getattr(settings, "BBB_CHECKSUM", "sha256"),
+            getattr(settings, "BBB_TIMEOUT", 5.0),
         )
 
     def _url(self, call: str, params: dict) -> str:

@@ -3,6 +3,8 @@
 A feed carries the session page's URL, never a join URL: join URLs are bearer secrets.
 """
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
@@ -32,7 +34,9 @@ def calendar(webinars, *, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    webinars = list(webinars)
     for webinar in webinars:
         cal.add_component(webinar_event(webinar))
-    cal.add_missing_timezones()
+    if webinars:  # VTIMEZONE rules only from the first session on: a much smaller feed
+        cal.add_missing_timezones(first_date=min(w.starts_at for w in webinars).date() - datetime.timedelta(days=366))
     return cal.to_ical()

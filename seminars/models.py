@@ -136,7 +136,7 @@ class Notice(models.Model):
 
     webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="notices")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)  # "24h", "1h", "changed-<sequence>"
+    kind = models.CharField(max_length=20)  # "24h@<sequence>", "1h@<sequence>", "changed@<sequence>"
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

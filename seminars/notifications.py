@@ -17,7 +17,12 @@ from courses.models import Enrolment
 from . import ics
 from .models import Notice, Webinar
 
-REMINDER_LEADS = {"24h": datetime.timedelta(hours=24), "1h": datetime.timedelta(hours=1)}
+# Each reminder goes while the start is within its window before the lead: a session moved to
+# this afternoon gets no "Tomorrow:" mail.
+REMINDER_LEADS = {
+    "24h": (datetime.timedelta(hours=24), datetime.timedelta(hours=2)),
+    "1h": (datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
+}
 
 
 def webinar_recipients(webinar: Webinar):
@@ -29,10 +34,13 @@ def webinar_recipients(webinar: Webinar):
 
 
 def _send_once(webinar: Webinar, member, kind: str) -> bool:
-    """Record the notice and send it in one transaction: a failed send is retried later, a sent one never again."""
+    """Record the notice and send it in one transaction: a failed send is retried later, a sent one never again.
+
+    The notice is per version of the session (its SEQUENCE), so a moved session is reminded anew.
+    """
     try:
         with transaction.atomic():
-            Notice.objects.create(webinar=webinar, member=member, kind=kind)
+            Notice.objects.create(webinar=webinar, member=member, kind=f"{kind}@{webinar.sequence}")
             _send(webinar, member, kind)
     except IntegrityError:
         return False
@@ -51,10 +59,13 @@ def _send(webinar: Webinar, member, kind: str) -> None:
             "url": settings.SITE_URL + reverse("seminars:detail", args=[webinar.pk]),
             "zone": member.timezone or settings.TIME_ZONE,
         }
-        subject = {
-            "24h": _("Tomorrow: %(title)s"),
-            "1h": _("In one hour: %(title)s"),
-        }.get(kind, _("Changed: %(title)s")) % {"title": webinar.title}
+        if webinar.status == Webinar.Status.CANCELLED:
+            subject = _("Cancelled: %(title)s")
+        else:
+            subject = {"24h": _("Tomorrow: %(title)s"), "1h": _("In one hour: %(title)s")}.get(
+                kind, _("Changed: %(title)s")
+            )
+        subject %= {"title": webinar.title}
         body = render_to_string("seminars/mail/notice.txt", context)
     message = EmailMessage(subject, body, None, [member.email])
     message.attach(f"session-{webinar.pk}.ics", ics.calendar([webinar], name=webinar.title), "text/calendar")
@@ -65,9 +76,11 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     """Send the reminders now due; run every few minutes by beat. Returns how many were sent."""
     now = now or timezone.now()
     sent = 0
-    for kind, lead in REMINDER_LEADS.items():
+    for kind, (lead, window) in REMINDER_LEADS.items():
         due = Webinar.objects.filter(
-            status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING], starts_at__gt=now, starts_at__lte=now + lead
+            status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
+            starts_at__gt=max(now, now + lead - window),
+            starts_at__lte=now + lead,
         )
         for webinar in due:
             if webinar.starts_at - lead < webinar.created_at:
@@ -81,4 +94,4 @@ def webinar_changed_mail(*, webinar_id: int, sequence: int) -> int:
     webinar = Webinar.objects.get(pk=webinar_id)
     if webinar.sequence != sequence:
         return 0  # changed again since: the newer task tells the newer state
-    return sum(_send_once(webinar, member, f"changed-{sequence}") for member in webinar_recipients(webinar))
+    return sum(_send_once(webinar, member, "changed") for member in webinar_recipients(webinar))

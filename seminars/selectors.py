@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 
-from .models import Webinar
+from .models import Recording, Webinar
 from .permissions import is_coordinator
 
 LIVE_ENROLMENT = [Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED]
@@ -47,3 +47,15 @@ def member_feed_webinars(member):
 
 def module_webinars(module):
     return Webinar.objects.filter(module=module).order_by("starts_at", "id")
+
+
+def module_recordings(module, user) -> list[Recording]:
+    """The module's published recordings that ``user`` may see (as they may join the session)."""
+    recordings = Recording.objects.filter(webinar__module=module, published=True).select_related("webinar")
+    if is_coordinator(user):
+        return list(recordings)
+    open_to_all = Q(webinar__audience__in=[Webinar.Audience.PUBLIC, Webinar.Audience.MEMBERS])
+    if not user.is_authenticated:
+        return list(recordings.filter(webinar__audience=Webinar.Audience.PUBLIC))
+    enrolled = Enrolment.objects.filter(module=module, member=user, status__in=LIVE_ENROLMENT).exists()
+    return list(recordings if enrolled else recordings.filter(open_to_all | Q(webinar__tutors=user)).distinct())

@@ -169,9 +169,11 @@ def webinar_join(*, webinar: Webinar, user, guest_name: str = "", now: datetime.
     if now < webinar.opens_at and not moderator:
         raise SeminarError(_("The room is not open yet."), code="not_open", status=403)
     client = BBBClient.from_settings()
-    if webinar.status == Status.SCHEDULED:
-        if not moderator:
-            raise SeminarError(_("The tutor has not started the session yet."), code="waiting", status=409)
+    if webinar.status == Status.SCHEDULED and not moderator:
+        raise SeminarError(_("The tutor has not started the session yet."), code="waiting", status=409)
+    if moderator:
+        # create is idempotent: the same createTime while the meeting runs, a new one if BBB
+        # restarted and forgot it, so a tutor always gets back in.
         _create_meeting(webinar, client)
         webinar.save(update_fields=["bbb_create_time", "status", "updated_at"])
     if user.is_authenticated:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +28,9 @@ from .models import CalendarFeed, Recording, Webinar
 from .permissions import can_join, can_moderate, can_schedule
 from .selectors import member_feed_webinars, module_webinars, upcoming_webinars
 
-BBB_DOWN = _("The video-meeting server is not answering right now. Nothing is lost: please try again in a minute.")
+BBB_DOWN = gettext_lazy(
+    "The video-meeting server is not answering right now. Nothing is lost: please try again in a minute."
+)
 
 
 def webinar_list(request):

@@ -9,7 +9,7 @@ from wagtail import hooks
 from . import demo
 from .models import Webinar
 from .permissions import can_schedule
-from .selectors import member_feed_webinars, module_webinars
+from .selectors import member_feed_webinars, module_recordings, module_webinars
 
 
 @hooks.register("main_navigation")
@@ -27,7 +27,12 @@ def module_sessions(request, module):
         status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
         starts_at__gte=timezone.now() - datetime.timedelta(hours=3),
     )
-    context = {"module": module, "webinars": upcoming[:10], "can_schedule": can_schedule(request.user, module)}
+    context = {
+        "module": module,
+        "webinars": upcoming[:10],
+        "recordings": module_recordings(module, request.user),
+        "can_schedule": can_schedule(request.user, module),
+    }
     return render_to_string("seminars/_module_sessions.html", context, request=request)
 
 

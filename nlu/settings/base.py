@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
 BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
 BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
+BBB_TIMEOUT = 5.0  # seconds, on every call
 SEMINARS_SETTLEMENT_HOOKS: list[str] = []
 
 # --- Accounts -------------------------------------------------------------------------------

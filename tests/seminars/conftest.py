@@ -13,6 +13,7 @@ from seminars.bbb import BBBClient
 from seminars.bbb_devserver import serve
 from seminars.demo import DROP_IN, WEEKLY
 from seminars.models import Webinar
+from tests.courses.conftest import course_index, make_index, make_module  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 
 # At least 32 bytes, so that PyJWT does not warn about a short HS256 key.
@@ -195,3 +196,19 @@ def schedule_form(start, zone: str = "Europe/Istanbul", **fields) -> dict:
         "every_weeks": 1,
         **fields,
     }
+
+
+SETTLED: list[int] = []
+
+
+def record_settlement(*, webinar) -> None:
+    """A settlement hook (SEMINARS_SETTLEMENT_HOOKS) that only notes which session it settled."""
+    SETTLED.append(webinar.pk)
+
+
+@pytest.fixture
+def settlement_hook(settings) -> list[int]:
+    """The sessions settled during the test, in order."""
+    SETTLED.clear()
+    settings.SEMINARS_SETTLEMENT_HOOKS = [f"{__name__}.record_settlement"]
+    return SETTLED

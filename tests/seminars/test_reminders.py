@@ -1,0 +1,180 @@
+"""Reminders 24 hours and 1 hour before, and mails about changes: in each member's language and zone, once.
+
+Beat runs ``reminders_send_due`` every few minutes; ``beat()`` does that over a stretch of time.
+"""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.core import mail
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from seminars import services
+from seminars.models import Webinar
+from seminars.notifications import reminders_send_due
+
+pytestmark = pytest.mark.django_db
+
+TITLES = {"title_en": "Health and safety reps", "title_tr": "İş sağlığı temsilcileri"}
+SUBJECTS = {"24h": "Tomorrow: %(title)s", "1h": "In one hour: %(title)s", "changed": "Changed: %(title)s"}
+
+
+def schedule(people, module, *, ahead: datetime.timedelta) -> Webinar:
+    """A session of ``module`` starting ``ahead`` from now, at a whole minute, by the demo tutor."""
+    start = (timezone.now() + ahead).astimezone(zoneinfo.ZoneInfo("Europe/Istanbul"))
+    [webinar] = services.webinar_schedule(
+        title=TITLES["title_en"],
+        translations=TITLES,
+        start_local=start.replace(tzinfo=None, second=0, microsecond=0),
+        timezone_name="Europe/Istanbul",
+        duration_minutes=90,
+        tutors=[people["tutor"]],
+        created_by=people["tutor"],
+        module=module,
+    )
+    return webinar
+
+
+def beat(until: datetime.datetime, *, since: datetime.datetime | None = None, every=datetime.timedelta(minutes=10)):
+    now = since or timezone.now()
+    while now < until:
+        reminders_send_due(now=now)
+        now += every
+
+
+def mails_about(webinar: Webinar) -> list[mail.EmailMessage]:
+    """The mails sent about this session (each carries it as session-<pk>.ics)."""
+    return [m for m in mail.outbox if any(a[0] == f"session-{webinar.pk}.ics" for a in m.attachments)]
+
+
+def subject(kind: str, language: str) -> str:
+    with translation.override(language):
+        shown = translation.gettext(SUBJECTS[kind]) % {"title": TITLES[f"title_{language}"]}
+    assert language == "en" or shown != SUBJECTS[kind] % {"title": TITLES["title_en"]}, "not translated"
+    return shown
+
+
+def received(webinar: Webinar) -> dict[str, list[str]]:
+    """Subjects of the mails about ``webinar``, by recipient, in order."""
+    subjects: dict[str, list[str]] = {}
+    for message in mails_about(webinar):
+        for address in message.to:
+            subjects.setdefault(address, []).append(message.subject)
+    return subjects
+
+
+def expected(*kinds: str) -> dict[str, list[str]]:
+    """The tutor (English, Rome) and the enrolled steward (Turkish, Istanbul): the researcher gets nothing."""
+    return {
+        "tutor@example.org": [subject(kind, "en") for kind in kinds],
+        "steward@example.org": [subject(kind, "tr") for kind in kinds],
+    }
+
+
+def test_24h_and_1h_reminders_once_each(people, module_1):
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(days=3))
+    mail.outbox.clear()
+
+    beat(until=webinar.starts_at + datetime.timedelta(hours=1))
+    beat(until=webinar.starts_at + datetime.timedelta(hours=1))  # beat running again, or twice at once
+
+    assert received(webinar) == expected("24h", "1h")
+
+
+@pytest.mark.parametrize(
+    ("username", "language", "zone"),
+    [("steward", "tr", "Europe/Istanbul"), ("tutor", "en", "Europe/Rome")],
+)
+def test_reminder_in_the_members_language_and_zone_with_the_ics(people, module_1, username, language, zone):
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(days=3))
+    mail.outbox.clear()
+
+    reminders_send_due(now=webinar.starts_at - datetime.timedelta(hours=23, minutes=55))
+
+    [message] = [m for m in mails_about(webinar) if m.to == [f"{username}@example.org"]]
+    assert message.subject == subject("24h", language)
+    with translation.override(language):
+        when = date_format(webinar.starts_at.astimezone(zoneinfo.ZoneInfo(zone)), "DATETIME_FORMAT")
+    assert f"{when} ({zone})" in message.body
+    assert f"http://127.0.0.1:8000/{language}/sessions/{webinar.pk}/" in message.body  # in their language
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (f"session-{webinar.pk}.ics", "text/calendar")
+    [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert event["uid"] == f"{webinar.meeting_id}@nlu"
+
+
+def test_a_session_scheduled_3_hours_ahead_gets_only_the_1h_reminder(people, module_1):
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(hours=3))
+    mail.outbox.clear()
+
+    beat(until=webinar.starts_at)
+
+    assert received(webinar) == expected("1h")
+
+
+def test_a_session_moved_to_3_hours_ahead_gets_no_24h_reminder(people, module_1, django_capture_on_commit_callbacks):
+    """Scheduled last week, moved to this afternoon: "Tomorrow: ..." would be wrong."""
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(days=5))
+    Webinar.objects.filter(pk=webinar.pk).update(created_at=timezone.now() - datetime.timedelta(days=7))
+    soon = (timezone.now() + datetime.timedelta(hours=3)).astimezone(webinar.zone).replace(second=0, microsecond=0)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.webinar_reschedule(
+            webinar=webinar, start_local=soon.replace(tzinfo=None), timezone_name=webinar.timezone, duration_minutes=90
+        )
+    beat(until=moved.starts_at)
+
+    assert received(webinar) == expected("changed", "1h")
+
+
+def test_a_session_moved_after_its_reminder_is_reminded_again_for_the_new_time(
+    people, module_1, django_capture_on_commit_callbacks
+):
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(days=3))
+    mail.outbox.clear()
+    beat(until=webinar.starts_at - datetime.timedelta(hours=20))  # the 24h reminder has gone
+
+    later = webinar.local_start.replace(tzinfo=None) + datetime.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.webinar_reschedule(
+            webinar=webinar, start_local=later, timezone_name=webinar.timezone, duration_minutes=90
+        )
+    beat(since=webinar.starts_at - datetime.timedelta(hours=20), until=moved.starts_at)
+
+    assert received(webinar) == expected("24h", "changed", "24h", "1h")
+
+
+def test_reschedule_and_cancel_tell_everyone_concerned_once(as_role, weekly, django_capture_on_commit_callbacks):
+    tutor = as_role("tutor")
+    later = weekly.local_start.replace(tzinfo=None) + datetime.timedelta(days=1)
+    form = {
+        "start_date": later.date().isoformat(),
+        "start_time": later.strftime("%H:%M"),
+        "timezone": weekly.timezone,
+        "duration_minutes": 120,
+    }
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tutor.post(f"/en/sessions/{weekly.pk}/edit/", form).status_code == 302
+    moved = Webinar.objects.get(pk=weekly.pk)
+    changed = {m.to[0]: m for m in mails_about(weekly)}
+    assert sorted(changed) == ["steward@example.org", "tutor@example.org"] and len(mails_about(weekly)) == 2
+    with translation.override("tr"):
+        when = date_format(moved.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/Istanbul")), "DATETIME_FORMAT")
+        assert translation.gettext("This live session has a new time.") in changed["steward@example.org"].body
+    assert f"{when} (Europe/Istanbul)" in changed["steward@example.org"].body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tutor.post(f"/en/sessions/{weekly.pk}/cancel/").status_code == 302
+        assert tutor.post(f"/en/sessions/{weekly.pk}/cancel/").status_code == 409  # a second click
+    cancelled = {m.to[0]: m for m in mails_about(weekly)}
+    assert sorted(cancelled) == ["steward@example.org", "tutor@example.org"] and len(mails_about(weekly)) == 2
+    with translation.override("tr"):
+        notice = translation.gettext("The live session “%(title)s” has been cancelled.")
+    assert notice % {"title": "Modül 1: haftalık canlı oturum"} in cancelled["steward@example.org"].body
