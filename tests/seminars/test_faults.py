@@ -40,7 +40,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(params=["unreachable", "FAILED", "garbage", "HTTP 502"])
+@pytest.fixture(params=["unreachable", "slow", "FAILED", "garbage", "HTTP 502"])
 def broken_bbb(request, settings, receiver, bbb_server):
     """BBB in one way of failing; call the result to point the settings back at a working BBB."""
     settings.BBB_URL, settings.BBB_SECRET = bbb_server.url, BBB_TEST_SECRET
@@ -48,6 +48,9 @@ def broken_bbb(request, settings, receiver, bbb_server):
         settings.BBB_URL = f"http://127.0.0.1:{closed_port()}/bigbluebutton/api/"
     elif request.param == "FAILED":  # our secret is not BBB's: every answer is checksumError
         settings.BBB_SECRET = "not-the-secret"
+    elif request.param == "slow":  # answers, but only after our timeout
+        settings.BBB_URL, settings.BBB_TIMEOUT = receiver.url + "bigbluebutton/api/", 0.3
+        receiver.answer("<response><returncode>SUCCESS</returncode></response>", delay=2.0)
     else:  # a proxy in front of BBB answering an HTML page
         settings.BBB_URL = receiver.url + "bigbluebutton/api/"
         receiver.answer(
