@@ -124,3 +124,10 @@ def test_dashboard_lists_running_modules_first(member_client, make_module, membe
     html = member_client.get("/en/learning/").content.decode()
     assert html.index("Running this week") < html.index("Starting next month")
     assert html.index("Running this week") < html.index("Finished last year")
+
+
+def test_a_unit_names_the_wiki_page_it_is_built_from(client, make_module):
+    module = make_module(start_date=days_from_today(-3), enrolment_closes=timezone.now() + datetime.timedelta(days=1))
+    module.units.filter(week=1).update(wiki_page="Organising online")
+    html = client.get(page_url(module, suffix="week/1/")).content.decode()
+    assert "Organising online" in html
