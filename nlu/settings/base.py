@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "nlu",
     "courses",
     "seminars",
+    "timebank",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -168,7 +169,13 @@ CELERY_BEAT_SCHEDULE = {
 BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
 BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
-SEMINARS_SETTLEMENT_HOOKS: list[str] = []
+# Seminars never imports timebank: it calls what this names when a session has ended.
+SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
+
+# --- Timebank ---------------------------------------------------------------------------------
+# A member's account may go 10 hours below zero and hold up to 100 hours (in minutes).
+TIMEBANK_MIN_BALANCE_MINUTES = -600
+TIMEBANK_MAX_BALANCE_MINUTES = 6000
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"
