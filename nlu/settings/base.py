@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "nlu",
     "courses",
     "seminars",
+    "timebank",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -169,7 +170,13 @@ BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
 BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
 BBB_TIMEOUT = 5.0  # seconds, on every call
-SEMINARS_SETTLEMENT_HOOKS: list[str] = []
+# Seminars never imports timebank: it calls what this names when a session has ended.
+SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
+
+# --- Timebank ---------------------------------------------------------------------------------
+# A member's account may go 10 hours below zero and hold up to 100 hours (in minutes).
+TIMEBANK_MIN_BALANCE_MINUTES = -600
+TIMEBANK_MAX_BALANCE_MINUTES = 6000
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

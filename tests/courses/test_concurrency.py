@@ -1,51 +1,25 @@
-"""Many members clicking at once, in threads against the real database (SQLite or PostgreSQL).
+"""Many members clicking at once: the module's lock keeps a cohort from over-filling.
 
-Each thread has its own database connection, so the services' locks are what keeps a cohort
-from over-filling. ``serialized_rollback`` restores Wagtail's root page and locales after the
-transactional flush.
+``serialized_rollback`` restores Wagtail's root page and locales after the transactional flush.
 """
 
 import re
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 
 from courses.models import Enrolment
 from courses.selectors import waitlist_position
 from courses.services import EnrolmentError, enrolment_create, enrolment_withdraw
 from tests.factories import UserFactory
+from tests.threads import at_once
 
 from .conftest import page_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 Status = Enrolment.Status
-
-
-def at_once(work, items) -> list:
-    """Run ``work(item)`` in one thread per item, all released together; the results in item order."""
-    barrier = threading.Barrier(len(items))
-    results = [None] * len(items)
-
-    def run(i, item):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(item)
-        except Exception as error:  # reported, not swallowed: the test asserts on it
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def waitlist(module) -> list[Enrolment]:
