@@ -31,6 +31,7 @@ run: prepare
 	@mkdir -p var/log
 	@echo "Starting the Celery worker with beat (log: var/log/celery.log)"
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/celery -A nlu worker --beat --loglevel=INFO --concurrency=2 >var/log/celery.log 2>&1 & \
 	if [ -z "$$BBB_URL" ]; then \
 		echo "Starting the BigBlueButton stand-in on http://127.0.0.1:8090/ (log: var/log/bbb.log)"; \
