@@ -37,7 +37,7 @@ def webinar_list(request):
     return render(request, "seminars/list.html", {"webinars": upcoming_webinars(request.user)})
 
 
-def webinar_detail(request, pk, *, error: services.SeminarError | None = None, status: int = 200):
+def webinar_detail(request, pk, *, error: services.SeminarError | None = None):
     webinar = get_object_or_404(Webinar.objects.select_related("module"), pk=pk)
     moderator = can_moderate(request.user, webinar)
     joinable = can_join(request.user, webinar)
@@ -51,7 +51,7 @@ def webinar_detail(request, pk, *, error: services.SeminarError | None = None, s
         "error": error,
         "room_open": timezone.now() >= webinar.opens_at,
     }
-    return render(request, "seminars/detail.html", context, status=error.status if error else status)
+    return render(request, "seminars/detail.html", context, status=error.status if error else 200)
 
 
 @require_POST
