@@ -23,6 +23,11 @@ def can_see_everything(user, module: CourseModulePage) -> bool:
     return user.has_perm("courses.view_roster") or module.tutors.filter(pk=user.pk).exists()
 
 
+def hook_sections(hook_name: str, *args) -> list[str]:
+    """HTML that other apps add to a page (seminars: live sessions) without courses knowing them."""
+    return [html for hook in hooks.get_hooks(hook_name) if (html := hook(*args))]
+
+
 def module_overview(request, module: CourseModulePage, *, error: EnrolmentError | None = None):
     progress = module_progress(module=module, member=request.user)
     context = {
@@ -31,8 +36,7 @@ def module_overview(request, module: CourseModulePage, *, error: EnrolmentError 
         "is_staff_view": can_see_everything(request.user, module),
         "error": error,
         "now": timezone.now(),
-        # Other apps (seminars: the module's live sessions) add sections without courses knowing them.
-        "sections": [html for hook in hooks.get_hooks("course_module_sections") if (html := hook(request, module))],
+        "sections": hook_sections("course_module_sections", request, module),
     }
     response = module.render(request, context_overrides=context)
     if error:
@@ -182,6 +186,6 @@ def _certificate_text(member, module, completed_at) -> str:
 def dashboard(request):
     context = {
         "modules": member_dashboard(member=request.user),
-        "sections": [html for hook in hooks.get_hooks("learning_dashboard_sections") if (html := hook(request))],
+        "sections": hook_sections("learning_dashboard_sections", request),
     }
     return render(request, "courses/dashboard.html", context)

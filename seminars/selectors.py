@@ -26,17 +26,20 @@ def visible_webinars(user):
     return Webinar.objects.filter(query).distinct()
 
 
-def upcoming_webinars(user, *, now: datetime.datetime | None = None):
+# A session stays listed this long after its start, so a late-comer still finds a running one.
+LISTED_AFTER_START = datetime.timedelta(hours=3)
+
+
+def not_over(webinars, *, now: datetime.datetime | None = None):
+    """The sessions still to come (or running) among ``webinars``."""
     now = now or timezone.now()
-    return (
-        visible_webinars(user)
-        .filter(
-            status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
-            starts_at__gte=now - datetime.timedelta(hours=6),
-        )
-        .select_related("module")
-        .order_by("starts_at", "id")
+    return webinars.filter(
+        status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING], starts_at__gte=now - LISTED_AFTER_START
     )
+
+
+def upcoming_webinars(user, *, now: datetime.datetime | None = None):
+    return not_over(visible_webinars(user), now=now).select_related("module").order_by("starts_at", "id")
 
 
 def member_feed_webinars(member):

@@ -1,15 +1,11 @@
-import datetime
-
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from . import demo
-from .models import Webinar
 from .permissions import can_schedule
-from .selectors import member_feed_webinars, module_recordings, module_webinars
+from .selectors import member_feed_webinars, module_recordings, module_webinars, not_over
 
 
 @hooks.register("main_navigation")
@@ -23,13 +19,9 @@ hooks.register("load_demo", demo.load_demo)
 @hooks.register("course_module_sections")
 def module_sessions(request, module):
     """The module page's live sessions: the next ones, a calendar feed, and scheduling for tutors."""
-    upcoming = module_webinars(module).filter(
-        status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
-        starts_at__gte=timezone.now() - datetime.timedelta(hours=3),
-    )
     context = {
         "module": module,
-        "webinars": upcoming[:10],
+        "webinars": not_over(module_webinars(module))[:10],
         "recordings": module_recordings(module, request.user),
         "can_schedule": can_schedule(request.user, module),
     }
@@ -39,9 +31,5 @@ def module_sessions(request, module):
 @hooks.register("learning_dashboard_sections")
 def next_sessions(request):
     """ "My learning" starts with the member's next live sessions."""
-    upcoming = member_feed_webinars(request.user).filter(
-        status__in=[Webinar.Status.SCHEDULED, Webinar.Status.RUNNING],
-        starts_at__gte=timezone.now() - datetime.timedelta(hours=3),
-    )
-    webinars = list(upcoming[:3])
+    webinars = list(not_over(member_feed_webinars(request.user))[:3])
     return render_to_string("seminars/_next_sessions.html", {"webinars": webinars}, request=request) if webinars else ""
