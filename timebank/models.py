@@ -1,9 +1,19 @@
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 COMMONS = "commons"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Languages an offer may be written in: the site's first, then every other Django knows."""
+    site = list(settings.LANGUAGES)
+    known = {code for code, _name in site}
+    others = sorted(
+        ((code, _(name)) for code, name in global_settings.LANGUAGES if code not in known), key=lambda c: str(c[1])
+    )
+    return [(code, _(name)) for code, name in site] + others
 
 
 class Account(models.Model):
@@ -124,7 +134,7 @@ class Offer(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", _("on the board")
         CLOSED = "closed", _("closed")
 
     author = models.ForeignKey(
@@ -146,9 +156,7 @@ class Offer(models.Model):
         verbose_name_plural = _("offers and requests")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["status", "kind", "category", "language", "-created_at"], name="timebank_offer_board"
-            ),
+            models.Index(fields=["status", "kind", "category", "language", "-created_at"], name="timebank_offer_board"),
             models.Index(fields=["status", "-created_at"], name="timebank_offer_recent"),
             models.Index(fields=["author", "-created_at"], name="timebank_offer_author"),
         ]
@@ -165,9 +173,9 @@ class ExchangeRequest(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for confirmation")
-        CONFIRMED = "confirmed", _("confirmed")
+        CONFIRMED = "confirmed", _("confirmed and paid")
         DECLINED = "declined", _("declined")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", _("withdrawn")
         EXPIRED = "expired", _("expired")
 
     creditor = models.ForeignKey(
