@@ -73,11 +73,15 @@ def step_chart(points: Sequence[Point], *, title: str, label: str, value_label) 
     def y(value: float) -> float:
         return TOP + plot_h * (high - value) / (high - low)
 
+    # A corner only where the value changes: a year of days is a handful of steps, not 730 vertices.
     path = []
     for index, point in enumerate(points):
-        if index:
-            path.append(f"{x(index):.1f},{y(points[index - 1].value):.1f}")
-        path.append(f"{x(index):.1f},{y(point.value):.1f}")
+        if index == 0 or point.value != points[index - 1].value:
+            if index:
+                path.append(f"{x(index):.1f},{y(points[index - 1].value):.1f}")
+            path.append(f"{x(index):.1f},{y(point.value):.1f}")
+    if len(points) > 1:
+        path.append(f"{x(len(points) - 1):.1f},{y(points[-1].value):.1f}")
     body = _frame(low, high, y, value_label) + _ticks(points, x)
     body.append(f'<polyline points="{" ".join(path)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     if points:

@@ -9,11 +9,11 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from .models import Account, Transfer
+from .models import Account, Offer, Transfer, language_choices
 
 Kind = Transfer.Kind
 
@@ -71,7 +71,7 @@ def account_statement(account: Account) -> QuerySet[Transfer]:
     signed = _signed(account)
     return (
         _movements(account)
-        .select_related("payer__member", "payee__member")
+        .select_related("payer__member", "payee__member", "reversal")
         .annotate(amount=signed, balance_after=Window(Sum(signed), order_by=F("pk").asc()))
         .order_by("-pk")
     )
@@ -172,6 +172,50 @@ def minutes_by_month(*, months: int = 12, zone=None) -> list[tuple[datetime.date
         series.append((month, totals.get((month.year, month.month), 0)))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     return series
+
+
+# --- The board -------------------------------------------------------------------------------------
+
+
+def _offers_filtered(offers: QuerySet[Offer], *, q="", kind="", category="", language="") -> QuerySet[Offer]:
+    if q:
+        offers = offers.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if kind:
+        offers = offers.filter(kind=kind)
+    if category:
+        offers = offers.filter(category=category)
+    if language:
+        offers = offers.filter(language=language)
+    return offers.select_related("author").order_by("-created_at", "-pk")
+
+
+def board_offers(**filters) -> QuerySet[Offer]:
+    """The open offers and requests, newest first; ``q`` in the title or description, any case."""
+    return _offers_filtered(Offer.objects.filter(status=Offer.Status.ACTIVE), **filters)
+
+
+def member_offers(member, **filters) -> QuerySet[Offer]:
+    """A member's own offers and requests, the closed ones too, so they can reopen them."""
+    return _offers_filtered(Offer.objects.filter(author=member), **filters)
+
+
+def board_languages() -> list[tuple[str, str]]:
+    """The languages the open offers are written in, by name, for the board's filter."""
+    names = dict(language_choices())
+    codes = Offer.objects.filter(status=Offer.Status.ACTIVE).order_by().values_list("language", flat=True).distinct()
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda choice: str(choice[1]).casefold())
+
+
+def open_offer_counts() -> dict[str, int]:
+    """How many offers and how many requests are open on the board, by kind."""
+    counts = dict(
+        Offer.objects.filter(status=Offer.Status.ACTIVE)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return {kind: counts.get(kind, 0) for kind in Offer.Kind.values}
 
 
 # --- Coordinators -----------------------------------------------------------------------------
