@@ -1,6 +1,7 @@
 from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COMMONS = "commons"
@@ -197,7 +198,7 @@ class ExchangeRequest(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # Made by the server into the creditor's form: the same form sent twice asks once.
     form_token = models.CharField(max_length=100, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), max_length=500, blank=True)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,12 +19,8 @@ OUTCOMES = (Status.CONFIRMED, Status.DECLINED, Status.EXPIRED)
 
 
 def _account_url() -> str:
-    """The member's account page, in the active language; the site itself if the host has not mounted it."""
-    site = getattr(settings, "SITE_URL", "")
-    try:
-        return site + reverse("timebank:account")
-    except NoReverseMatch:
-        return site + "/"
+    """The member's account page, in the active language."""
+    return getattr(settings, "SITE_URL", "") + reverse("timebank:account")
 
 
 def _send(member, subject: str, lines: list[str]) -> None:

@@ -435,11 +435,13 @@ def exchange_request_create(
             code="too_many_pending",
             status=429,
         )
+    now = timezone.now()
     request = ExchangeRequest(
         creditor=creditor,
         offer=offer,
         form_token=form_token,
-        expires_at=timezone.now() + datetime.timedelta(days=_request_days()),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=_request_days()),
         **asked,
     )
     if not form_token:

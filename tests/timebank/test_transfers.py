@@ -5,22 +5,11 @@ from django.utils import translation
 
 from tests.factories import UserFactory
 from timebank.models import Account, Transfer
-from timebank.services import TransferError, account_for, commons_account, transfer_reverse
+from timebank.services import account_for, commons_account, transfer_reverse
 
-from .conftest import balances, grant, pay
+from .conftest import balances, grant, pay, refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(work) -> TransferError:
-    """The refusal ``work()`` meets; the ledger must be as it was before."""
-    before = list(Transfer.objects.values_list("pk", flat=True))
-    stored = list(Account.objects.order_by("pk").values_list("pk", "balance"))
-    with pytest.raises(TransferError) as refusal:
-        work()
-    assert list(Transfer.objects.values_list("pk", flat=True)) == before
-    assert list(Account.objects.order_by("pk").values_list("pk", "balance")) == stored
-    return refusal.value
 
 
 # --- Accounts ---------------------------------------------------------------------------------
