@@ -6,12 +6,20 @@ import io
 import zoneinfo
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from tests.factories import UserFactory
 from timebank.formatting import hours
 from timebank.models import Account, ExchangeRequest, Transfer
-from timebank.services import account_for, commons_account, exchange_request_create
+from timebank.services import (
+    account_for,
+    commons_account,
+    exchange_request_create,
+    offer_close,
+    offer_create,
+    transfer_reverse,
+)
 
 from .conftest import grant, pay
 from .pages import AMOUNT, BALANCE, KIND, MEMO, OTHER, SVG, chart, errors, parse, statement_rows, text
@@ -318,3 +326,78 @@ def test_the_forms_carry_a_new_token_each_time_and_label_every_field(client):
         for field in first.select("form input[type=text], form input[type=number], form textarea"):
             assert first.select_one(f"label[for={field['id']}]") is not None, field["name"]
     assert not errors(first)
+
+
+# --- The community page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def known_ledger(db):
+    """Last month: 2 h granted. This month: 1 h exchanged, 30 min given back, 1 h 30 min of tutoring,
+    and a 45-minute grant reversed (neither counts). Two offers and one request open, one closed."""
+    ayse, ayse_account = member("ayse")
+    _berk, berk_account = member("berk")
+    _cem, cem_account = member("cem")
+    _dilek, dilek_account = member("dilek")
+    old = grant(ayse_account, 120)
+    Transfer.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    pay(ayse_account, berk_account, 60)
+    pay(berk_account, commons_account(), 30, kind="gift")
+    pay(commons_account(), cem_account, 90, kind="tutoring")
+    mistake = grant(dilek_account, 45)
+    coordinator = UserFactory(username="coord")
+    coordinator.user_permissions.add(Permission.objects.get(codename="reverse_transfer"))
+    transfer_reverse(transfer=mistake, reason="Granted to the wrong member", recorded_by=coordinator)
+    for kind, status in (("offer", "active"), ("offer", "active"), ("request", "active"), ("request", "closed")):
+        offer = offer_create(author=ayse, kind=kind, category="other", title=f"{kind} {status}", language="en")
+        if status == "closed":
+            offer_close(offer=offer, by=ayse)
+
+
+@pytest.mark.parametrize(
+    ("language", "figures"),
+    [
+        ("en", ["3 h", "5 h", "3", "2", "1"]),
+        ("tr", ["3 sa", "5 sa", "3", "2", "1"]),
+    ],
+)
+def test_the_community_page_counts_what_stands(client, known_ledger, language, figures):
+    page = parse(client.get(f"/{language}/timebank/community/"))  # open to visitors
+
+    assert page.html["lang"] == language
+    assert [text(dd) for dd in page.select(".figures dd")] == figures
+    by_kind = {
+        text(row.th): [text(td) for td in row.select("td")] for row in page.select("table")[0].select("tbody tr")
+    }
+    assert (
+        by_kind
+        == {
+            "en": {
+                "Tutoring": ["1 h 30 min", "1 h 30 min"],
+                "Exchange": ["1 h", "1 h"],
+                "Gift": ["30 min", "30 min"],
+                "Grant": ["0 min", "2 h"],
+            },
+            "tr": {
+                "Eğitmenlik": ["1 sa 30 dk", "1 sa 30 dk"],
+                "Takas": ["1 sa", "1 sa"],
+                "Hediye": ["30 dk", "30 dk"],
+                "Hibe": ["0 dk", "2 sa"],
+            },
+        }[language]
+    )
+
+
+def test_the_community_chart_has_a_bar_per_month_with_the_hours_given(client, known_ledger):
+    page = parse(client.get("/en/timebank/community/"))
+
+    svg = chart(page)
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text == "Hours given, month by month"
+    assert svg.get("aria-label") == "Hours given in each of the last 12 months; this month 3 h."
+    bars = [bar.find(f"{SVG}title").text for bar in svg.iter(f"{SVG}rect")]
+    assert len(bars) == 12
+    assert bars[-1].endswith(": 3 h")
+    assert "2 h" in [bar.split(": ")[1] for bar in bars[-3:-1]]  # 40 days ago: last month or the one before
+    table = {text(row.th): text(row.td) for row in page.select("details tbody tr")}
+    assert len(table) == 12 and sum(value != "0 min" for value in table.values()) == 2
