@@ -479,8 +479,9 @@ def coordinate_limits(request, pk):
             by=request.user,
         )
     except TransferError as error:
-        status = _refuse_on(form, error)
-        return _coordinate_account_page(request, account, limits_form=form, status=status)
+        if error.field is None:  # not about a value (a missing permission): said at the top
+            return _coordinate_account_page(request, account, limits_form=form, error=error)
+        return _coordinate_account_page(request, account, limits_form=form, status=_refuse_on(form, error))
     messages.success(request, _("The limits are saved."))
     return redirect("timebank:coordinate_account", pk=pk)
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from bs4 import BeautifulSoup
 
-from timebank.models import Account, ExchangeRequest, Offer, Transfer
+from .conftest import stored
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -39,20 +39,9 @@ def chart(page: BeautifulSoup) -> ET.Element:
     return ET.fromstring(str(page.select_one("svg")))
 
 
-def ledger() -> dict:
-    """Everything a refused request must leave as it was."""
-    return {
-        "transfers": list(Transfer.objects.order_by("pk").values_list("pk", "payer_id", "payee_id", "minutes")),
-        "accounts": list(
-            Account.objects.order_by("pk").values_list("pk", "balance", "min_balance", "max_balance", "closed")
-        ),
-        "requests": list(ExchangeRequest.objects.order_by("pk").values_list("pk", "status", "minutes")),
-        "offers": list(Offer.objects.order_by("pk").values_list("pk", "status", "title")),
-    }
-
-
 @contextmanager
 def nothing_written():
-    before = ledger()
+    """Around a refused request: every row the timebank keeps must be as it was."""
+    before = stored()
     yield
-    assert ledger() == before
+    assert stored() == before

@@ -62,7 +62,7 @@ def test_the_board_in_turkish(client, board):
 
 
 def test_a_member_sees_a_link_to_record_an_exchange_with_each_other_author_and_can_change_their_own(client, board):
-    ayse, berk = board
+    ayse, _berk = board
     client.force_login(ayse)
 
     page = parse(client.get("/en/timebank/offers/"))

@@ -6,7 +6,6 @@ import io
 import zoneinfo
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -21,7 +20,7 @@ from timebank.services import (
     transfer_reverse,
 )
 
-from .conftest import grant, pay
+from .conftest import coordinator_with, grant, pay
 from .pages import AMOUNT, BALANCE, KIND, MEMO, OTHER, SVG, chart, errors, parse, statement_rows, text
 
 pytestmark = pytest.mark.django_db
@@ -345,8 +344,7 @@ def known_ledger(db):
     pay(berk_account, commons_account(), 30, kind="gift")
     pay(commons_account(), cem_account, 90, kind="tutoring")
     mistake = grant(dilek_account, 45)
-    coordinator = UserFactory(username="coord")
-    coordinator.user_permissions.add(Permission.objects.get(codename="reverse_transfer"))
+    coordinator = coordinator_with("reverse_transfer", username="coord")
     transfer_reverse(transfer=mistake, reason="Granted to the wrong member", recorded_by=coordinator)
     for kind, status in (("offer", "active"), ("offer", "active"), ("request", "active"), ("request", "closed")):
         offer = offer_create(author=ayse, kind=kind, category="other", title=f"{kind} {status}", language="en")
