@@ -399,3 +399,26 @@ def test_the_community_chart_has_a_bar_per_month_with_the_hours_given(client, kn
     assert "2 h" in [bar.split(": ")[1] for bar in bars[-3:-1]]  # 40 days ago: last month or the one before
     table = {text(row.th): text(row.td) for row in page.select("details tbody tr")}
     assert len(table) == 12 and sum(value != "0 min" for value in table.values()) == 2
+
+
+# --- The main navigation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "My hours"), ("tr", "Saatlerim")])
+def test_the_main_navigation_links_a_signed_in_member_to_their_hours(client, language, label):
+    user, _account = member("ayse")
+    client.force_login(user)
+
+    page = parse(client.get(f"/{language}/timebank/community/"))
+
+    links = {text(a): a["href"] for a in page.select("nav.main-nav a")}
+    assert links[label] == f"/{language}/timebank/"
+    current = parse(client.get(f"/{language}/timebank/")).select_one("nav.main-nav a[aria-current=page]")
+    assert text(current) == label
+
+
+def test_the_main_navigation_has_no_hours_link_for_a_visitor(client):
+    page = parse(client.get("/en/timebank/community/"))
+
+    assert "My hours" not in [text(a) for a in page.select("nav.main-nav a")]
+    assert not page.select("nav.main-nav a[href='/en/timebank/']")
