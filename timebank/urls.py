@@ -19,6 +19,7 @@ urlpatterns = [
     path("community/", views.community, name="community"),
     path("coordinate/accounts/", views.coordinate_accounts, name="coordinate_accounts"),
     path("coordinate/accounts/<int:pk>/", views.coordinate_account, name="coordinate_account"),
+    path("coordinate/accounts/<int:pk>/statement.csv", views.coordinate_statement_csv, name="coordinate_statement_csv"),
     path("coordinate/accounts/<int:pk>/limits/", views.coordinate_limits, name="coordinate_limits"),
     path("coordinate/accounts/<int:pk>/status/", views.coordinate_status, name="coordinate_status"),
     path("coordinate/transfers/<int:pk>/reverse/", views.coordinate_reverse, name="reverse"),

@@ -150,8 +150,11 @@ def _csv_text(value: str) -> str:
 
 @login_required
 def statement_csv(request):
+    return _statement_csv(services.account_for(request.user))
+
+
+def _statement_csv(account: Account) -> StreamingHttpResponse:
     """The whole statement, streamed row by row so that a long ledger never sits in memory."""
-    account = services.account_for(request.user)
     # Worked out now: the rows are written after this view returns, when the request's
     # language and time zone are no longer active.
     zone = timezone.get_current_timezone()
@@ -462,6 +465,11 @@ def _coordinated_account(pk) -> Account:
 @coordinator_required
 def coordinate_account(request, pk):
     return _coordinate_account_page(request, _coordinated_account(pk))
+
+
+@coordinator_required
+def coordinate_statement_csv(request, pk):
+    return _statement_csv(_coordinated_account(pk))
 
 
 @coordinator_required

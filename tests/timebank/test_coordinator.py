@@ -1,5 +1,8 @@
 """The coordinators' desk: all accounts, one account's statement, limits, closing, reversals and grants."""
 
+import csv
+import io
+
 import pytest
 
 from tests.factories import UserFactory
@@ -23,6 +26,7 @@ def desk_urls(account: Account, transfer: Transfer) -> list[str]:
     return [
         "/en/timebank/coordinate/accounts/",
         f"/en/timebank/coordinate/accounts/{account.pk}/",
+        f"/en/timebank/coordinate/accounts/{account.pk}/statement.csv",
         f"/en/timebank/coordinate/transfers/{transfer.pk}/reverse/",
         "/en/timebank/coordinate/grant/",
     ]
@@ -99,6 +103,12 @@ def test_one_accounts_statement_with_a_reversal_link_for_each_transfer(client, c
     assert [(row[KIND], row[AMOUNT]) for row in statement_rows(page)] == [
         ("exchange", f"{MINUS}30 min"),
         ("grant", "+2 h"),
+    ]
+    csv_link = page.find("a", string="Download the whole statement (CSV)")
+    body = b"".join(client.get(csv_link["href"]).streaming_content).decode("utf-8-sig")
+    assert [row[1:5] for row in csv.reader(io.StringIO(body))][1:] == [
+        ["berk", "exchange", "", "-30"],
+        ["NLU commons", "grant", "", "120"],
     ]
     link = page.select("table.statement a")[-1]
     assert link["href"] == f"/en/timebank/coordinate/transfers/{first.pk}/reverse/?account={account.pk}"
