@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 84, 12, 12, 28  # room for the value labels on the left, dates below
+# Sized for a phone: the chart is scaled to the width it is given, so its text stays readable
+# from a 360 px screen (about 11 px) to the 40rem it may take on a desktop.
+WIDTH, HEIGHT = 480, 220
+LEFT, RIGHT, TOP, BOTTOM = 86, 10, 12, 30  # room for the value labels on the left, months below
 INK, MUTED, LINE, ACCENT = "#1d1d1f", "#555555", "#ddd6c8", "#a4161a"
 
 
@@ -35,7 +37,7 @@ def _svg(*, title: str, label: str, body: list[str]) -> SafeString:
     return mark_safe(  # every text below went through escape()
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'role="img" aria-label="{escape(label)}" '
-        f'font-family="system-ui, sans-serif" font-size="13">'
+        f'font-family="system-ui, sans-serif" font-size="15">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
 
