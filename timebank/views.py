@@ -59,11 +59,11 @@ def _refuse_on(form, error: TransferError) -> int:
     return error.status
 
 
-def _already_done(obj, started: datetime.datetime, message: str) -> TransferError | None:
-    """A form sent again gets what the first sending made; say so instead of claiming a new success."""
+def _made_now(obj, started: datetime.datetime, message: str):
+    """``obj`` if this request made it; a form sent again gets what the first sending made, and is told so."""
     if obj.created_at < started:
-        return TransferError(message, code="already_done", status=409)
-    return None
+        raise TransferError(message, code="already_done", status=409)
+    return obj
 
 
 def is_coordinator(user) -> bool:
@@ -205,12 +205,13 @@ def request_confirm(request, pk):
     exchange = _own_request(request, pk, "debtor")
     started = timezone.now()
     try:
-        transfer = services.exchange_confirm(request=exchange, by=request.user)
+        transfer = _made_now(
+            services.exchange_confirm(request=exchange, by=request.user),
+            started,
+            _("You had already confirmed this request; it was paid once."),
+        )
     except TransferError as error:
         return account_page(request, error=error)
-    replay = _already_done(transfer, started, _("You had already confirmed this request; it was paid once."))
-    if replay:
-        return account_page(request, error=replay)
     messages.success(
         request,
         _("Confirmed: %(amount)s paid to %(member)s.")
@@ -271,17 +272,18 @@ def exchange_new(request):
         if form.is_valid():
             data, started = form.cleaned_data, timezone.now()
             try:
-                exchange = services.exchange_request_create(
-                    creditor_member=request.user,
-                    debtor_member=data["debtor"],
-                    minutes=data["total_minutes"],
-                    memo=data["memo"],
-                    offer=offer,
-                    form_token=data["form_token"],
+                exchange = _made_now(
+                    services.exchange_request_create(
+                        creditor_member=request.user,
+                        debtor_member=data["debtor"],
+                        minutes=data["total_minutes"],
+                        memo=data["memo"],
+                        offer=offer,
+                        form_token=data["form_token"],
+                    ),
+                    started,
+                    _("You had already sent this request; it was sent once."),
                 )
-                refusal = _already_done(exchange, started, _("You had already sent this request; it was sent once."))
-                if refusal:
-                    raise refusal
             except TransferError as error:
                 status = _refuse_on(form, error)
             else:
@@ -315,9 +317,7 @@ def gift_new(request):
                         memo=data["memo"],
                         form_token=data["form_token"],
                     )
-                refusal = _already_done(transfer, started, _("This form was already sent; the hours were given once."))
-                if refusal:
-                    raise refusal
+                _made_now(transfer, started, _("This form was already sent; the hours were given once."))
             except TransferError as error:
                 status = _refuse_on(form, error)
             else:
@@ -555,11 +555,7 @@ def coordinate_grant(request):
                         by=request.user,
                         form_token=data["form_token"],
                     )
-                refusal = _already_done(
-                    transfer, started, _("This form was already sent; the credit was granted once.")
-                )
-                if refusal:
-                    raise refusal
+                _made_now(transfer, started, _("This form was already sent; the credit was granted once."))
             except TransferError as error:
                 status = _refuse_on(form, error)
             else:
