@@ -1,9 +1,20 @@
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COMMONS = "commons"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Languages an offer may be written in: the site's first, then every other Django knows."""
+    site = list(settings.LANGUAGES)
+    known = {code for code, _name in site}
+    others = sorted(
+        ((code, _(name)) for code, name in global_settings.LANGUAGES if code not in known), key=lambda c: str(c[1])
+    )
+    return [(code, _(name)) for code, name in site] + others
 
 
 class Account(models.Model):
@@ -88,7 +99,10 @@ class Transfer(models.Model):
     class Meta:
         verbose_name = _("transfer")
         ordering = ["created_at", "id"]
-        permissions = [("reverse_transfer", _("Can reverse a transfer"))]
+        permissions = [
+            ("reverse_transfer", _("Can reverse a transfer")),
+            ("grant_credit", _("Can grant credit from the commons")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="timebank_transfer_minutes_positive"),
             models.CheckConstraint(condition=~Q(payer=F("payee")), name="timebank_transfer_not_to_self"),
@@ -100,3 +114,133 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} min {self.payer} → {self.payee} ({self.kind})"
+
+
+class Offer(models.Model):
+    """What a member can give or needs, on the board; the exchange itself is an ``ExchangeRequest``."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("I can give")
+        REQUEST = "request", _("I need")
+
+    class Category(models.TextChoices):
+        TEACHING = "teaching", _("Teaching and tutoring")
+        TRANSLATION = "translation", _("Translation and interpretation")
+        DIGITAL = "digital", _("Digital skills")
+        ORGANISING = "organising", _("Organising and campaigning")
+        LEGAL = "legal", _("Legal and rights advice")
+        WRITING = "writing", _("Writing and editing")
+        MEDIA = "media", _("Design and media")
+        CARE = "care", _("Care and practical help")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("on the board")
+        CLOSED = "closed", _("closed")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="timebank_offers"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    # Any language a member writes in (Django's list), not only the site's: a migrant worker's offer
+    # in Arabic belongs on the board too.
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("offer or request")
+        verbose_name_plural = _("offers and requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "kind", "category", "language", "-created_at"], name="timebank_offer_board"),
+            models.Index(fields=["status", "-created_at"], name="timebank_offer_recent"),
+            models.Index(fields=["author", "-created_at"], name="timebank_offer_author"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExchangeRequest(models.Model):
+    """A member who helped asks the one helped to confirm the hours; confirming pays them.
+
+    Nothing moves until the debtor confirms, so no one can take hours from another's account.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed and paid")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    creditor = models.ForeignKey(
+        Account, verbose_name=_("asks to be paid"), on_delete=models.PROTECT, related_name="credit_requests"
+    )
+    debtor = models.ForeignKey(
+        Account, verbose_name=_("asked to pay"), on_delete=models.PROTECT, related_name="debit_requests"
+    )
+    minutes = models.IntegerField(_("minutes"))
+    memo = models.TextField(_("what for"), max_length=500)
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offer or request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchange_requests",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Made by the server into the creditor's form: the same form sent twice asks once.
+    form_token = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), max_length=500, blank=True)
+    transfer = models.OneToOneField(
+        Transfer,
+        verbose_name=_("transfer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exchange_request",
+    )
+    # The mail outbox: when the debtor was told of the request, and the creditor of its outcome.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("exchange request")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["debtor", "status", "-created_at"], name="timebank_request_debtor"),
+            models.Index(fields=["creditor", "status", "-created_at"], name="timebank_request_creditor"),
+            models.Index(fields=["status", "expires_at"], name="timebank_request_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="timebank_request_minutes_positive"),
+            models.CheckConstraint(condition=~Q(creditor=F("debtor")), name="timebank_request_not_to_self"),
+            models.CheckConstraint(
+                condition=Q(status="confirmed", transfer__isnull=False)
+                | (~Q(status="confirmed") & Q(transfer__isnull=True)),
+                name="timebank_request_confirmed_has_transfer",
+            ),
+            models.UniqueConstraint(
+                fields=["creditor", "form_token"],
+                condition=~Q(form_token=""),
+                name="timebank_request_one_per_form",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min {self.debtor} → {self.creditor} ({self.status})"
+
+    @property
+    def reference(self) -> str:
+        """How the transfer that pays it names it (see ``Transfer.reference``)."""
+        return f"timebank.exchangerequest:{self.pk}"

@@ -1,11 +1,21 @@
-"""Reads of the timebank."""
+"""Reads of the timebank.
 
+Nothing here loads a whole ledger: a statement page is one query whatever its length (its
+running balance comes from a window function in the database), and the charts add up movements
+per day or per month in the database.
+"""
+
+import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
 
-from .models import Account, Transfer
+from .models import Account, Offer, Transfer, language_choices
+
+Kind = Transfer.Kind
 
 
 def _total(direction: str) -> Coalesce:
@@ -36,3 +46,184 @@ def ledger_discrepancies() -> Iterator[str]:
             yield f"{name}: balance {account.balance} above its maximum {account.max_balance}"
     if ledger_sum != 0:
         yield f"the balances sum to {ledger_sum}, not 0"
+
+
+# --- An account's statement ---------------------------------------------------------------------
+
+
+def _signed(account: Account) -> Case:
+    """A transfer's minutes as seen from ``account``: positive received, negative paid."""
+    return Case(When(payee=account, then=F("minutes")), default=-F("minutes"), output_field=IntegerField())
+
+
+def _movements(account: Account) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(Q(payer=account) | Q(payee=account))
+
+
+def account_statement(account: Account) -> QuerySet[Transfer]:
+    """Every transfer of the account, newest first, with ``amount`` (±) and ``balance_after``.
+
+    In pk order, not by date: a transfer gets its pk while it holds the lock on the account, so
+    pk order is the order in which the balance changed. The running total is a window over the
+    account's whole ledger, computed in the database before the page is cut out of it, so it is
+    right on every page; an account starts at zero and changes only by its transfers.
+    """
+    signed = _signed(account)
+    return (
+        _movements(account)
+        .select_related("payer__member", "payee__member", "reversal")
+        .annotate(amount=signed, balance_after=Window(Sum(signed), order_by=F("pk").asc()))
+        .order_by("-pk")
+    )
+
+
+def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tuple[datetime.date, int]]:
+    """The balance at the end of each of the last ``days`` days (today included) in the viewer's zone.
+
+    Worked back from the balance now, so one small query whatever the size of the ledger.
+    """
+    zone = zone or timezone.get_current_timezone()
+    today = timezone.localdate(timezone=zone)
+    first = today - datetime.timedelta(days=days - 1)
+    since = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
+    recent = _movements(account).filter(created_at__gte=since).order_by()
+    per_day = dict(
+        recent.annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(net=Sum(_signed(account)))
+        .values_list("day", "net")
+    )
+    balance = account.balance - sum(per_day.values())
+    series = []
+    for offset in range(days):
+        day = first + datetime.timedelta(days=offset)
+        balance += per_day.get(day, 0)
+        series.append((day, balance))
+    return series
+
+
+# --- The community --------------------------------------------------------------------------------
+
+
+def _counted() -> QuerySet[Transfer]:
+    """Transfers that stand: a reversal and what it reversed cancel out and count for nothing."""
+    return Transfer.objects.exclude(kind=Kind.REVERSAL).filter(reversal__isnull=True).order_by()
+
+
+def month_start(zone=None) -> datetime.datetime:
+    """Midnight on the first of this month, in the viewer's zone."""
+    zone = zone or timezone.get_current_timezone()
+    today = timezone.localdate(timezone=zone)
+    return datetime.datetime.combine(today.replace(day=1), datetime.time(), tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    minutes_this_month: int
+    minutes_in_all: int
+    members_active_this_month: int
+    by_kind: list[tuple[str, int, int]]  # kind's label, minutes this month, minutes in all
+
+
+def community_figures(*, zone=None) -> CommunityFigures:
+    """What the community has given, in two queries: the sums per kind, and who took part this month."""
+    since = month_start(zone)
+    sums = {}
+    for kind in Kind.values:
+        if kind != Kind.REVERSAL:
+            sums[f"{kind}_all"] = Coalesce(Sum("minutes", filter=Q(kind=kind)), 0)
+            sums[f"{kind}_month"] = Coalesce(Sum("minutes", filter=Q(kind=kind, created_at__gte=since)), 0)
+    totals = _counted().aggregate(**sums)
+    by_kind = [
+        (label, totals[f"{kind}_month"], totals[f"{kind}_all"]) for kind, label in Kind.choices if kind != Kind.REVERSAL
+    ]
+    this_month = _counted().filter(created_at__gte=since)
+    active = (
+        Account.objects.filter(member__isnull=False)
+        .filter(Q(pk__in=this_month.values("payer")) | Q(pk__in=this_month.values("payee")))
+        .count()
+    )
+    return CommunityFigures(
+        minutes_this_month=sum(row[1] for row in by_kind),
+        minutes_in_all=sum(row[2] for row in by_kind),
+        members_active_this_month=active,
+        by_kind=by_kind,
+    )
+
+
+def minutes_by_month(*, months: int = 12, zone=None) -> list[tuple[datetime.date, int]]:
+    """Minutes of the transfers that stand, for each of the last ``months`` months (this one included)."""
+    zone = zone or timezone.get_current_timezone()
+    first = month_start(zone).date()
+    for _step in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    since = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
+    totals = {
+        (month.year, month.month): minutes
+        for month, minutes in _counted()
+        .filter(created_at__gte=since)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values("month")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("month", "minutes")
+    }
+    series, month = [], first
+    for _step in range(months):
+        series.append((month, totals.get((month.year, month.month), 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return series
+
+
+# --- The board -------------------------------------------------------------------------------------
+
+
+def _offers_filtered(offers: QuerySet[Offer], *, q="", kind="", category="", language="") -> QuerySet[Offer]:
+    if q:
+        offers = offers.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if kind:
+        offers = offers.filter(kind=kind)
+    if category:
+        offers = offers.filter(category=category)
+    if language:
+        offers = offers.filter(language=language)
+    return offers.select_related("author").order_by("-created_at", "-pk")
+
+
+def board_offers(**filters) -> QuerySet[Offer]:
+    """The open offers and requests, newest first; ``q`` in the title or description, any case."""
+    return _offers_filtered(Offer.objects.filter(status=Offer.Status.ACTIVE), **filters)
+
+
+def member_offers(member, **filters) -> QuerySet[Offer]:
+    """A member's own offers and requests, the closed ones too, so they can reopen them."""
+    return _offers_filtered(Offer.objects.filter(author=member), **filters)
+
+
+def board_languages() -> list[tuple[str, str]]:
+    """The languages the open offers are written in, by name, for the board's filter."""
+    names = dict(language_choices())
+    codes = Offer.objects.filter(status=Offer.Status.ACTIVE).order_by().values_list("language", flat=True).distinct()
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda choice: str(choice[1]).casefold())
+
+
+def open_offer_counts() -> dict[str, int]:
+    """How many offers and how many requests are open on the board, by kind."""
+    counts = dict(
+        Offer.objects.filter(status=Offer.Status.ACTIVE)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return {kind: counts.get(kind, 0) for kind in Offer.Kind.values}
+
+
+# --- Coordinators -----------------------------------------------------------------------------
+
+
+def accounts_overview(*, search: str = "") -> QuerySet[Account]:
+    """Every account, system accounts first, then members by username; ``search`` in the username."""
+    accounts = Account.objects.select_related("member").order_by(F("member__username").asc(nulls_first=True), "pk")
+    if search:
+        accounts = accounts.filter(member__username__icontains=search)
+    return accounts

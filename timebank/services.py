@@ -1,19 +1,28 @@
-"""Writes of the timebank: accounts, transfers, reversals, tutor credits.
+"""Writes of the timebank: accounts, transfers, reversals, tutor credits, offers, exchanges, gifts.
 
 A transfer locks the rows of the accounts it touches in ascending pk order, the one order every
 transaction here uses, so concurrent transfers queue instead of deadlocking: on PostgreSQL with
 SELECT ... FOR UPDATE, on SQLite because the transaction is IMMEDIATE. The limits are checked on
-the locked rows, and the database's check constraints stand behind that check.
+the locked rows, and the database's check constraints stand behind that check. An exchange request
+is locked before the accounts of the transfer that pays it, never after.
+
+Idempotency keys are made here from the member and a token the server put in the form
+(``gift:<member pk>:<token>``), never taken from the request as they are: a member could
+otherwise reuse another's key and block their payment.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import COMMONS, Account, Transfer
+from . import tasks
+from .formatting import hours
+from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +34,76 @@ MAX_TRANSFER_MINUTES = 1_000_000
 SAME_REQUEST = ("payer_id", "payee_id", "minutes", "kind", "memo", "reference", "reverses_id", "recorded_by_id")
 
 
-class TransferError(Exception):
-    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code."""
+# Longest memo, reason for declining or for a grant: a line or two, shown in every statement.
+MAX_MEMO = 500
+MAX_FORM_TOKEN = 100
 
-    def __init__(self, message, *, code: str, status: int = 409):
+
+class TransferError(Exception):
+    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code.
+
+    ``field`` names the form field at fault, when there is one, so a form can show it there.
+    """
+
+    def __init__(self, message, *, code: str, status: int = 409, field: str | None = None):
         super().__init__(message)
-        self.message, self.code, self.status = message, code, status
+        self.message, self.code, self.status, self.field = message, code, status, field
+
+
+def _check_minutes(minutes) -> None:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_TRANSFER_MINUTES:
+        raise TransferError(
+            _("Give a whole number of minutes from 1 to %(max)s.") % {"max": MAX_TRANSFER_MINUTES},
+            code="bad_amount",
+            status=400,
+            field="minutes",
+        )
+
+
+def _clean(value, *, field: str, limit: int, required=None) -> str:
+    """``value`` stripped, refused when over ``limit`` characters, or empty when ``required`` (its message)."""
+    text = str(value or "").strip()
+    if required is not None and not text:
+        raise TransferError(required, code=f"no_{field}", status=400, field=field)
+    if len(text) > limit:
+        raise TransferError(
+            _("Keep this to %(limit)s characters (it has %(length)s).") % {"limit": limit, "length": len(text)},
+            code=f"long_{field}",
+            status=400,
+            field=field,
+        )
+    return text
+
+
+def _form_key(prefix: str, member, form_token) -> str:
+    """The idempotency key of a member's form; the token alone would let one member block another."""
+    if not isinstance(form_token, str) or not 0 < len(form_token) <= MAX_FORM_TOKEN:
+        raise TransferError(
+            _("This request is incomplete; reload the page and try again."), code="bad_request", status=400
+        )
+    return f"{prefix}:{member.pk}:{form_token}"
+
+
+def _require_perm(user, perm: str, message) -> None:
+    if not user.has_perm(perm):
+        raise TransferError(message, code="forbidden", status=403)
+
+
+def _insert_once(instance: models.Model, **same):
+    """Insert ``instance``, or return the row a concurrent request inserted first (found by ``same``).
+
+    In a savepoint, so that after losing the race on a unique key the transaction can still read
+    the winner's row.
+    """
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        earlier = type(instance).objects.filter(**same).first()
+        if earlier is None:
+            raise
+        return earlier
+    return None
 
 
 def account_for(member) -> Account:
@@ -69,6 +142,11 @@ def _replay(earlier: Transfer, transfer: Transfer) -> Transfer:
     return earlier
 
 
+def _refuse_if_closed(account: Account) -> None:
+    if account.closed:
+        raise TransferError(_("The account of %(account)s is closed.") % {"account": account}, code="account_closed")
+
+
 def _write(transfer: Transfer) -> Transfer:
     """Save the unsaved ``transfer`` and move the balances, unless its idempotency key is known."""
     earlier = Transfer.objects.filter(idempotency_key=transfer.idempotency_key).first()
@@ -77,32 +155,22 @@ def _write(transfer: Transfer) -> Transfer:
     locked = _lock(transfer.payer, transfer.payee)
     payer, payee = transfer.payer, transfer.payee = locked[transfer.payer_id], locked[transfer.payee_id]
     for account in (payer, payee):
-        if account.closed:
-            raise TransferError(
-                _("The account of %(account)s is closed.") % {"account": account}, code="account_closed"
-            )
+        _refuse_if_closed(account)
     minutes = transfer.minutes
     if payer.min_balance is not None and payer.balance - minutes < payer.min_balance:
         raise TransferError(
-            _("Not enough credit: %(account)s has %(balance)s minutes and may not go below %(limit)s.")
-            % {"account": payer, "balance": payer.balance, "limit": payer.min_balance},
+            _("Not enough credit: %(account)s has %(balance)s and may not go below %(limit)s.")
+            % {"account": payer, "balance": hours(payer.balance), "limit": hours(payer.min_balance)},
             code="below_minimum",
         )
     if payee.max_balance is not None and payee.balance + minutes > payee.max_balance:
         raise TransferError(
-            _("%(account)s cannot receive that much: it has %(balance)s minutes and may hold at most %(limit)s.")
-            % {"account": payee, "balance": payee.balance, "limit": payee.max_balance},
+            _("%(account)s cannot receive that much: it has %(balance)s and may hold at most %(limit)s.")
+            % {"account": payee, "balance": hours(payee.balance), "limit": hours(payee.max_balance)},
             code="above_maximum",
         )
-    try:
-        # A savepoint: when a concurrent request with the same key wins the insert, this
-        # transaction stays usable to read the winner's transfer.
-        with transaction.atomic():
-            transfer.save(force_insert=True)
-    except IntegrityError:
-        earlier = Transfer.objects.filter(idempotency_key=transfer.idempotency_key).first()
-        if earlier is None:
-            raise
+    earlier = _insert_once(transfer, idempotency_key=transfer.idempotency_key)
+    if earlier is not None:
         return _replay(earlier, transfer)
     _move(payer, -minutes)
     _move(payee, minutes)
@@ -122,12 +190,7 @@ def transfer_create(
     recorded_by=None,
 ) -> Transfer:
     """Pay ``minutes`` from one account to another, once per idempotency key (a retry pays nothing more)."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_TRANSFER_MINUTES:
-        raise TransferError(
-            _("Give a whole number of minutes from 1 to %(max)s.") % {"max": MAX_TRANSFER_MINUTES},
-            code="bad_amount",
-            status=400,
-        )
+    _check_minutes(minutes)
     if kind not in Kind.values or kind == Kind.REVERSAL:
         raise TransferError(_("Choose what kind of transfer this is."), code="bad_kind", status=400)
     if payer.pk == payee.pk:
@@ -210,3 +273,396 @@ def tutoring_award(*, webinar) -> list[Transfer]:
         except TransferError as error:
             logger.warning("No tutoring credit for user %s from webinar %s: %s", tutor.pk, webinar.pk, error.code)
     return awards
+
+
+# --- Offers and requests on the board ------------------------------------------------------------
+
+
+def _offer_fields(*, kind, category, title, description, language) -> dict:
+    if kind not in Offer.Kind.values:
+        raise TransferError(_("Choose whether you offer help or need it."), code="bad_kind", status=400, field="kind")
+    if category not in Offer.Category.values:
+        raise TransferError(_("Choose a category."), code="bad_category", status=400, field="category")
+    if language not in dict(language_choices()):
+        raise TransferError(
+            _("Choose the language you wrote it in."), code="bad_language", status=400, field="language"
+        )
+    return {
+        "kind": kind,
+        "category": category,
+        "title": _clean(title, field="title", limit=120, required=_("Give it a title.")),
+        "description": _clean(description, field="description", limit=5000),
+        "language": language,
+    }
+
+
+def _default_language(member) -> str:
+    """The member's own language, else the page's; ``en-us`` counts as ``en`` when only that is known."""
+    known = dict(language_choices())
+    for code in (getattr(member, "language", ""), translation.get_language(), settings.LANGUAGE_CODE):
+        for candidate in (code, (code or "").split("-")[0]):
+            if candidate in known:
+                return candidate
+    return settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def offer_create(*, author, kind: str, category: str, title: str, description: str = "", language: str = "") -> Offer:
+    """Post what ``author`` can give (``kind="offer"``) or needs (``"request"``) on the board."""
+    fields = _offer_fields(
+        kind=kind,
+        category=category,
+        title=title,
+        description=description,
+        language=language or _default_language(author),
+    )
+    return Offer.objects.create(author=author, **fields)
+
+
+def _lock_offer_for(offer: Offer, by) -> Offer:
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if by.pk != locked.author_id and not by.has_perm("timebank.change_offer"):
+        raise TransferError(_("Only its author or a coordinator can change this."), code="forbidden", status=403)
+    return locked
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, by, **fields) -> Offer:
+    """Change any of kind, category, title, description, language; by the author or a coordinator."""
+    locked = _lock_offer_for(offer, by)
+    unknown = set(fields) - {"kind", "category", "title", "description", "language"}
+    if unknown:
+        raise TypeError(f"offer_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = {name: getattr(locked, name) for name in ("kind", "category", "title", "description", "language")}
+    for name, value in _offer_fields(**(current | fields)).items():
+        setattr(locked, name, value)
+    locked.save()
+    return locked
+
+
+def _offer_set_status(offer: Offer, by, status: str) -> Offer:
+    locked = _lock_offer_for(offer, by)
+    if locked.status != status:
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def offer_close(*, offer: Offer, by) -> Offer:
+    """Take it off the board (done, or no longer needed); closing twice changes nothing."""
+    return _offer_set_status(offer, by, Offer.Status.CLOSED)
+
+
+@transaction.atomic
+def offer_reopen(*, offer: Offer, by) -> Offer:
+    """Put a closed offer back on the board, as it was."""
+    return _offer_set_status(offer, by, Offer.Status.ACTIVE)
+
+
+# --- Exchanges: one member asks, the other confirms ------------------------------------------------
+
+Status = ExchangeRequest.Status
+
+
+def _request_days() -> int:
+    return getattr(settings, "TIMEBANK_REQUEST_DAYS", 14)
+
+
+def _same_request(earlier: ExchangeRequest, **asked) -> ExchangeRequest:
+    """The request this form already made; the same form token with other values is refused."""
+    if any(getattr(earlier, name) != value for name, value in asked.items()):
+        raise TransferError(_("This request was already used for a different transfer."), code="key_reused", status=409)
+    return earlier
+
+
+@transaction.atomic
+def exchange_request_create(
+    *, creditor_member, debtor_member, minutes: int, memo: str = "", offer: Offer | None = None, form_token: str = ""
+) -> ExchangeRequest:
+    """``creditor_member`` helped ``debtor_member`` and asks them to confirm ``minutes``; nothing is paid yet.
+
+    Refused at once when the debtor could not pay it even today, since confirming would fail;
+    the message does not tell the creditor the debtor's balance. ``form_token`` (made by the
+    server into the form) makes the same form sent twice one request.
+    """
+    _check_minutes(minutes)
+    if creditor_member.pk == debtor_member.pk:
+        raise TransferError(_("You cannot ask yourself for hours."), code="self_payment", status=400)
+    if offer is not None and offer.author_id not in (creditor_member.pk, debtor_member.pk):
+        raise TransferError(
+            _("That offer was posted by someone else; choose one of yours or theirs."),
+            code="bad_offer",
+            status=400,
+            field="offer",
+        )
+    memo = _clean(
+        memo or (offer.title if offer else ""), field="memo", limit=MAX_MEMO, required=_("Say what the hours were for.")
+    )
+    if len(form_token) > MAX_FORM_TOKEN:
+        raise TransferError(
+            _("This request is incomplete; reload the page and try again."), code="bad_request", status=400
+        )
+    creditor, debtor = account_for(creditor_member), account_for(debtor_member)
+    asked = {"debtor_id": debtor.pk, "minutes": minutes, "memo": memo, "offer_id": offer.pk if offer else None}
+    if form_token:
+        earlier = ExchangeRequest.objects.filter(creditor=creditor, form_token=form_token).first()
+        if earlier is not None:
+            return _same_request(earlier, **asked)
+    if creditor.closed:
+        raise TransferError(_("Your account is closed."), code="account_closed")
+    _refuse_if_closed(debtor)
+    if creditor.max_balance is not None and creditor.balance + minutes > creditor.max_balance:
+        raise TransferError(
+            _("You cannot receive that much: your account has %(balance)s and may hold at most %(limit)s.")
+            % {"balance": hours(creditor.balance), "limit": hours(creditor.max_balance)},
+            code="above_maximum",
+        )
+    if debtor.min_balance is not None and debtor.balance - minutes < debtor.min_balance:
+        raise TransferError(
+            _(
+                "%(member)s cannot pay %(amount)s now: it would take their account below its limit. "
+                "Ask for less, or ask again later."
+            )
+            % {"member": debtor, "amount": hours(minutes)},
+            code="below_minimum",
+        )
+    pending_limit = getattr(settings, "TIMEBANK_MAX_PENDING_REQUESTS", 20)
+    if ExchangeRequest.objects.filter(creditor=creditor, status=Status.PENDING).count() >= pending_limit:
+        raise TransferError(
+            _("You already have %(count)s requests waiting for confirmation; wait until some are answered.")
+            % {"count": pending_limit},
+            code="too_many_pending",
+            status=429,
+        )
+    now = timezone.now()
+    request = ExchangeRequest(
+        creditor=creditor,
+        offer=offer,
+        form_token=form_token,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=_request_days()),
+        **asked,
+    )
+    if not form_token:
+        request.save(force_insert=True)
+    elif (earlier := _insert_once(request, creditor=creditor, form_token=form_token)) is not None:
+        return _same_request(earlier, **asked)  # the same form, sent again at the same moment
+    tasks.send_exchange_mail.delay_on_commit(request_id=request.pk)
+    return request
+
+
+def _decide(request: ExchangeRequest, status: str, now: datetime.datetime, **fields) -> None:
+    """Record the outcome on the locked ``request``; its creditor hears of it by mail."""
+    request.status, request.decided_at = status, now
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", "decided_at", *fields])
+    if status != Status.CANCELLED:
+        tasks.send_exchange_mail.delay_on_commit(request_id=request.pk)
+
+
+def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferError | None:
+    """Why a locked request can no longer be answered; one past its date is marked expired here."""
+    if request.status == Status.PENDING and request.expires_at <= now:
+        _decide(request, Status.EXPIRED, now)
+    messages = {
+        Status.PENDING: None,
+        Status.CONFIRMED: _("This request is already confirmed; if that was a mistake, a coordinator can reverse it."),
+        Status.DECLINED: _("This request was declined."),
+        Status.CANCELLED: _("This request was withdrawn by the member who made it."),
+        Status.EXPIRED: _("This request expired unconfirmed after %(days)s days; the member can ask again.")
+        % {"days": _request_days()},
+    }
+    message = messages[request.status]
+    return None if message is None else TransferError(message, code=f"already_{request.status}", status=409)
+
+
+def _lock_request_for(request: ExchangeRequest, by, side: str) -> ExchangeRequest:
+    """The request's row locked (before any account: the one order of locks) if ``by`` is its ``side``."""
+    locked = ExchangeRequest.objects.select_for_update().get(pk=request.pk)
+    account = locked.debtor if side == "debtor" else locked.creditor
+    if account.member_id != by.pk:
+        message = {
+            "debtor": _("Only the member asked to pay can answer this request."),
+            "creditor": _("Only the member who made this request can withdraw it."),
+        }[side]
+        raise TransferError(message, code="forbidden", status=403)
+    return locked
+
+
+def exchange_confirm(*, request: ExchangeRequest, by) -> Transfer:
+    """The debtor confirms: the hours are paid, once, however often the form is sent.
+
+    Confirming a request already confirmed gives its transfer again (a double click or a stale
+    form shows the payment that was made, nothing new is written); one declined, withdrawn or
+    expired is refused. An expiry found here is kept even though the confirmation is refused.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_request_for(request, by, "debtor")
+        if locked.status == Status.CONFIRMED:
+            return locked.transfer
+        refusal = _not_pending(locked, now)
+        if refusal is None:
+            transfer = transfer_create(
+                payer=locked.debtor,
+                payee=locked.creditor,
+                minutes=locked.minutes,
+                kind=Kind.EXCHANGE,
+                memo=locked.memo,
+                reference=locked.reference,
+                idempotency_key=f"exchange:{locked.pk}",
+                recorded_by=by,
+            )
+            _decide(locked, Status.CONFIRMED, now, transfer=transfer)
+            return transfer
+    raise refusal
+
+
+def exchange_decline(*, request: ExchangeRequest, by, reason: str = "") -> ExchangeRequest:
+    """The debtor says no (with a reason the creditor reads, if given); nothing is paid."""
+    reason = _clean(reason, field="reason", limit=MAX_MEMO)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_request_for(request, by, "debtor")
+        refusal = _not_pending(locked, now)
+        if refusal is None:
+            _decide(locked, Status.DECLINED, now, decline_reason=reason)
+            return locked
+    raise refusal
+
+
+def exchange_cancel(*, request: ExchangeRequest, by) -> ExchangeRequest:
+    """The creditor withdraws a request not yet answered."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_request_for(request, by, "creditor")
+        refusal = _not_pending(locked, now)
+        if refusal is None:
+            _decide(locked, Status.CANCELLED, now)
+            return locked
+    raise refusal
+
+
+@transaction.atomic
+def exchange_expire_due(*, now: datetime.datetime | None = None) -> int:
+    """Mark expired every request left unanswered past its date; how many. Run hourly by beat.
+
+    The rows are locked first, so a confirmation under way either finishes before (and the
+    request is no longer pending) or waits and then finds it expired.
+    """
+    now = now or timezone.now()
+    due = list(
+        ExchangeRequest.objects.select_for_update()
+        .filter(status=Status.PENDING, expires_at__lte=now)
+        .values_list("pk", flat=True)
+    )
+    ExchangeRequest.objects.filter(pk__in=due, status=Status.PENDING).update(status=Status.EXPIRED, decided_at=now)
+    for pk in due:
+        tasks.send_exchange_mail.delay_on_commit(request_id=pk)
+    return len(due)
+
+
+# --- Gifts, grants and the coordinators' care of accounts ---------------------------------------------
+
+
+@transaction.atomic
+def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form_token: str) -> Transfer:
+    """A member gives hours to another member or back to the commons; the same form sent twice gives once."""
+    memo = _clean(memo, field="memo", limit=MAX_MEMO)
+    key = _form_key("gift", giver_member, form_token)
+    if to.member_id is None and to.system_name != COMMONS:
+        raise TransferError(_("Hours can be given to a member or to the commons."), code="bad_payee", status=400)
+    return transfer_create(
+        payer=account_for(giver_member),
+        payee=to,
+        minutes=minutes,
+        kind=Kind.GIFT,
+        memo=memo,
+        idempotency_key=key,
+        recorded_by=giver_member,
+    )
+
+
+@transaction.atomic
+def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -> Transfer:
+    """A coordinator credits a member from the commons (work done outside the platform, a correction)."""
+    _require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."))
+    memo = _clean(memo, field="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
+    key = _form_key("grant", by, form_token)
+    if to.member_id is None:
+        raise TransferError(_("Credit can only be granted to a member."), code="bad_payee", status=400)
+    return transfer_create(
+        payer=commons_account(),
+        payee=to,
+        minutes=minutes,
+        kind=Kind.GRANT,
+        memo=memo,
+        idempotency_key=key,
+        recorded_by=by,
+    )
+
+
+def _lock_member_account(account: Account, by) -> Account:
+    _require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."))
+    if account.member_id is None:
+        raise TransferError(_("The commons account has no limits and cannot be closed."), code="system_account")
+    return _lock(account)[account.pk]
+
+
+@transaction.atomic
+def account_set_limits(*, account: Account, min_balance: int | None, max_balance: int | None, by) -> Account:
+    """New limits (``None``: none) that the current balance keeps; a limit it breaks is refused."""
+    for value, field in ((min_balance, "min_balance"), (max_balance, "max_balance")):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_TRANSFER_MINUTES
+        ):
+            raise TransferError(
+                _("Give each limit as a whole number of minutes up to %(max)s, or leave it empty for no limit.")
+                % {"max": MAX_TRANSFER_MINUTES},
+                code="bad_limit",
+                status=400,
+                field=field,
+            )
+    if min_balance is not None and max_balance is not None and min_balance > max_balance:
+        raise TransferError(
+            _("The minimum cannot be above the maximum."), code="bad_limit", status=400, field="min_balance"
+        )
+    locked = _lock_member_account(account, by)
+    if min_balance is not None and locked.balance < min_balance:
+        raise TransferError(
+            _("%(account)s has %(balance)s, already below that minimum.")
+            % {"account": locked, "balance": hours(locked.balance)},
+            code="limit_broken",
+            field="min_balance",
+        )
+    if max_balance is not None and locked.balance > max_balance:
+        raise TransferError(
+            _("%(account)s has %(balance)s, already above that maximum.")
+            % {"account": locked, "balance": hours(locked.balance)},
+            code="limit_broken",
+            field="max_balance",
+        )
+    locked.min_balance, locked.max_balance = min_balance, max_balance
+    locked.save(update_fields=["min_balance", "max_balance"])
+    return locked
+
+
+def _account_set_closed(account: Account, by, closed: bool) -> Account:
+    locked = _lock_member_account(account, by)
+    if locked.closed != closed:
+        locked.closed = closed
+        locked.save(update_fields=["closed"])
+    return locked
+
+
+@transaction.atomic
+def account_close(*, account: Account, by) -> Account:
+    """Stop all payments to and from a member's account; its history and balance stay."""
+    return _account_set_closed(account, by, True)
+
+
+@transaction.atomic
+def account_reopen(*, account: Account, by) -> Account:
+    return _account_set_closed(account, by, False)

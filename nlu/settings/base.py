@@ -162,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-enrolment-mails": {"task": "courses.tasks.send_pending_enrolment_mails", "schedule": 300},
     "seminars-poll-bbb": {"task": "seminars.tasks.poll_bbb", "schedule": 60},
     "seminars-reminders": {"task": "seminars.tasks.send_due_reminders", "schedule": 300},
+    "timebank-exchange-mails": {"task": "timebank.tasks.send_pending_exchange_mails", "schedule": 300},
+    "timebank-expire-requests": {"task": "timebank.tasks.expire_exchange_requests", "schedule": 3600},
 }
 
 # --- BigBlueButton (seminars) -----------------------------------------------------------------
@@ -177,6 +179,9 @@ SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
 # A member's account may go 10 hours below zero and hold up to 100 hours (in minutes).
 TIMEBANK_MIN_BALANCE_MINUTES = -600
 TIMEBANK_MAX_BALANCE_MINUTES = 6000
+# An exchange request not confirmed within this many days expires; one member may have this many waiting.
+TIMEBANK_REQUEST_DAYS = 14
+TIMEBANK_MAX_PENDING_REQUESTS = 20
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

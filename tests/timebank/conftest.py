@@ -5,8 +5,8 @@ from django.contrib.auth.models import Permission
 from django.utils import translation
 
 from tests.factories import UserFactory
-from timebank.models import Account, Transfer
-from timebank.services import account_for, commons_account, transfer_create
+from timebank.models import Account, ExchangeRequest, Offer, Transfer
+from timebank.services import TransferError, account_for, commons_account, transfer_create
 
 _keys = itertools.count(1)
 
@@ -32,6 +32,25 @@ def pay(
 def grant(account: Account, minutes: int) -> Transfer:
     """Credit from the commons, as a coordinator would grant it."""
     return pay(commons_account(), account, minutes, kind="grant")
+
+
+def stored() -> dict:
+    """Every row the timebank keeps, as values: any write shows as a difference."""
+    return {
+        "transfers": list(Transfer.objects.order_by("pk").values()),
+        "accounts": list(Account.objects.order_by("pk").values()),
+        "requests": list(ExchangeRequest.objects.order_by("pk").values()),
+        "offers": list(Offer.objects.order_by("pk").values()),
+    }
+
+
+def refused(work) -> TransferError:
+    """The refusal ``work()`` meets; nothing the timebank stores may have changed."""
+    before = stored()
+    with pytest.raises(TransferError) as refusal:
+        work()
+    assert stored() == before
+    return refusal.value
 
 
 def balances(*accounts: Account) -> list[int]:
@@ -63,6 +82,17 @@ def make_account(db):
 
 @pytest.fixture
 def coordinator(db):
-    user = UserFactory(username="coordinator-of-the-timebank")
-    user.user_permissions.add(Permission.objects.get(codename="reverse_transfer"))
+    """May reverse transfers, grant credit, change accounts and anyone's offers."""
+    return coordinator_with(
+        "reverse_transfer",
+        "grant_credit",
+        "change_account",
+        "change_offer",
+        username="coordinator-of-the-timebank",
+    )
+
+
+def coordinator_with(*codenames: str, username: str):
+    user = UserFactory(username=username)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="timebank", codename__in=codenames))
     return user

@@ -5,22 +5,11 @@ from django.utils import translation
 
 from tests.factories import UserFactory
 from timebank.models import Account, Transfer
-from timebank.services import TransferError, account_for, commons_account, transfer_reverse
+from timebank.services import account_for, commons_account, transfer_reverse
 
-from .conftest import balances, grant, pay
+from .conftest import balances, grant, pay, refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(work) -> TransferError:
-    """The refusal ``work()`` meets; the ledger must be as it was before."""
-    before = list(Transfer.objects.values_list("pk", flat=True))
-    stored = list(Account.objects.order_by("pk").values_list("pk", "balance"))
-    with pytest.raises(TransferError) as refusal:
-        work()
-    assert list(Transfer.objects.values_list("pk", flat=True)) == before
-    assert list(Account.objects.order_by("pk").values_list("pk", "balance")) == stored
-    return refusal.value
 
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -80,7 +69,7 @@ def test_the_payer_may_go_down_to_its_minimum_and_not_one_minute_further(make_ac
 
     assert balances(payer, payee) == [-600, 600]
     assert (error.code, error.status) == ("below_minimum", 409)
-    assert error.message == (f"Not enough credit: {payer.member} has -600 minutes and may not go below -600.")
+    assert error.message == (f"Not enough credit: {payer.member} has −10 h and may not go below −10 h.")
 
 
 def test_an_absurd_amount_over_the_limits_is_refused(make_account):
@@ -98,7 +87,7 @@ def test_the_payee_may_go_up_to_its_maximum_and_not_one_minute_further(make_acco
 
     assert balances(payee) == [120]
     assert (error.code, error.status) == ("above_maximum", 409)
-    assert error.message == (f"{payee.member} cannot receive that much: it has 120 minutes and may hold at most 120.")
+    assert error.message == (f"{payee.member} cannot receive that much: it has 2 h and may hold at most 2 h.")
 
 
 def test_paying_oneself_is_refused(make_account):
@@ -173,7 +162,7 @@ def test_refusals_are_translated(make_account):
     with translation.override("tr"):
         assert str(refused(lambda: pay(payer, payer, 60)).message) == "Kendi hesabınıza ödeme yapamazsınız."
         assert str(refused(lambda: pay(payer, payee, 601)).message) == (
-            f"Yetersiz kredi: {payer.member} hesabında 0 dakika var; bakiye en az -600 dakika olabilir."
+            f"Yetersiz kredi: {payer.member} hesabında 0 dk var; bakiye en az −10 sa olabilir."
         )
 
 
@@ -244,4 +233,4 @@ def test_a_reversal_that_would_take_the_payee_below_its_minimum_is_refused(make_
     error = refused(lambda: transfer_reverse(transfer=transfer, reason="Recorded twice", recorded_by=coordinator))
 
     assert (error.code, error.status) == ("below_minimum", 409)
-    assert error.message == (f"Not enough credit: {payee.member} has -600 minutes and may not go below -600.")
+    assert error.message == (f"Not enough credit: {payee.member} has −10 h and may not go below −10 h.")

@@ -1,0 +1,108 @@
+"""The account page and the board make as many queries with 10,000 transfers as with 10."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from timebank.models import Account, ExchangeRequest, Offer, Transfer
+from timebank.selectors import ledger_discrepancies
+from timebank.services import account_for, commons_account
+
+from .pages import parse, statement_rows
+
+pytestmark = pytest.mark.django_db
+
+# What the pages cost, pinned so that a change shows. Both: the session, the member, the site
+# and its menu pages, the member's permissions (user and group) for the coordinators' link.
+# The account page: its account, the statement's count and page (running balance included),
+# the chart's sums per day, the requests to answer and those waiting. The board: the
+# languages on it, the count and the page of offers (authors included).
+ACCOUNT_PAGE_QUERIES = 12
+BOARD_QUERIES = 9
+_keys = itertools.count()
+
+
+def add_transfers(count: int, member: Account, other: Account) -> None:
+    """``count`` more transfers in a cycle that keeps every balance within its limits (commons → member
+    → other → commons), spread over the last 400 days, with the stored balances kept true."""
+    commons = commons_account()
+    cycle = [(commons, member, "grant"), (member, other, "exchange"), (other, commons, "gift")]
+    start = Transfer.objects.count()
+    transfers = Transfer.objects.bulk_create(
+        Transfer(payer=payer, payee=payee, minutes=20, kind=kind, idempotency_key=f"bulk:{next(_keys)}")
+        for payer, payee, kind in itertools.islice(itertools.cycle(cycle), start % 3, start % 3 + count)
+    )
+    now = timezone.now()
+    for n, transfer in enumerate(transfers):
+        transfer.created_at = now - datetime.timedelta(days=400) * (count - n) / count
+    Transfer.objects.bulk_update(transfers, ["created_at"], batch_size=500)
+    for account in (commons, member, other):
+        received = sum(t.minutes for t in transfers if t.payee_id == account.pk)
+        paid = sum(t.minutes for t in transfers if t.payer_id == account.pk)
+        Account.objects.filter(pk=account.pk).update(balance=account.balance + received - paid)
+        account.refresh_from_db()
+
+
+def add_requests_and_offers(count: int, member, other) -> None:
+    """``count`` pending requests each way between the two members, and ``count`` offers by several authors."""
+    member_account, other_account = account_for(member), account_for(other)
+    expires = timezone.now() + datetime.timedelta(days=14)
+    ExchangeRequest.objects.bulk_create(
+        ExchangeRequest(creditor=creditor, debtor=debtor, minutes=30, memo=f"Help {n}", expires_at=expires)
+        for n in range(count)
+        for creditor, debtor in ((member_account, other_account), (other_account, member_account))
+    )
+    authors = [member, other, *(UserFactory() for _n in range(3))]
+    Offer.objects.bulk_create(
+        Offer(
+            author=authors[n % len(authors)],
+            kind="offer" if n % 2 else "request",
+            category="other",
+            title=f"Offer {n}",
+            language="en",
+        )
+        for n in range(count)
+    )
+
+
+def count_queries(client, url: str) -> int:
+    assert client.get(url).status_code == 200  # warms what is cached (site root, content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_account_page_and_the_board_cost_the_same_with_10_and_10000_transfers(client):
+    member, other = UserFactory(username="ayse"), UserFactory(username="berk")
+    member_account, other_account = account_for(member), account_for(other)
+    client.force_login(member)
+
+    counts = {}
+    for transfers, others in ((10, 2), (10_000, 20)):
+        add_transfers(transfers - Transfer.objects.count(), member_account, other_account)
+        add_requests_and_offers(others - Offer.objects.count(), member, other)
+        assert Transfer.objects.count() == transfers
+        assert list(ledger_discrepancies()) == []
+        counts[transfers] = {
+            "account page": count_queries(client, "/en/timebank/"),
+            "account page, last page": count_queries(client, "/en/timebank/?page=400"),
+            "board": count_queries(client, "/en/timebank/offers/"),
+            "board, searched": count_queries(client, "/en/timebank/offers/?q=offer&kind=offer"),
+        }
+
+    assert counts[10] == counts[10_000]
+    assert counts[10_000] == {
+        "account page": ACCOUNT_PAGE_QUERIES,
+        "account page, last page": ACCOUNT_PAGE_QUERIES,
+        "board": BOARD_QUERIES,
+        "board, searched": BOARD_QUERIES,
+    }
+    page = parse(client.get("/en/timebank/"))
+    assert len(statement_rows(page)) == 25
+    assert len(page.select("#to-confirm-heading ~ article")) == 20

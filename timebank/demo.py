@@ -1,0 +1,224 @@
+"""Demo timebank history for the host's demo users: tutor credits, exchanges, a gift, the board.
+
+Running it again changes nothing: every write goes through the services with a fixed key or
+form token, and the past dates are set only on what was written now. The sessions paid here
+are named in the memo rather than linked: timebank knows no seminars, and the demo's sessions
+have not yet taken place.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import ExchangeRequest, Offer, Transfer
+from .services import (
+    account_for,
+    commons_account,
+    exchange_confirm,
+    exchange_request_create,
+    gift_create,
+    offer_close,
+    offer_create,
+    transfer_create,
+)
+
+USERNAMES = ("coordinator", "tutor", "steward", "researcher")
+
+# username, days ago, minutes, what it paid for
+TUTORING = [
+    ("tutor", 70, 120, "Module 1 pilot, week 1: Introduction"),
+    ("tutor", 63, 120, "Module 1 pilot, week 2: Stronger ties with online networking"),
+    ("researcher", 56, 90, "Co-operations Research Unit: bi-weekly meeting"),
+    ("researcher", 42, 90, "Co-operations Research Unit: bi-weekly meeting"),
+]
+
+# author, kind, category, language, title, description, closed?
+OFFERS = [
+    (
+        "tutor",
+        "offer",
+        "teaching",
+        "en",
+        "One-to-one help to run your first webinar",
+        "An hour on a call: how to open the room, share slides, give the floor and record. "
+        "Good before you host your branch's first online meeting.",
+        False,
+    ),
+    (
+        "steward",
+        "offer",
+        "translation",
+        "tr",
+        "İngilizce–Türkçe çeviri: bildiriler ve kısa metinler",
+        "Sendika bildirileri, duyurular ve iki sayfaya kadar kısa metinler. Hafta içi akşamları.",
+        False,
+    ),
+    (
+        "steward",
+        "request",
+        "legal",
+        "tr",
+        "Fazla mesai ücretleri konusunda hukuki danışmanlık",
+        "Fabrikamızda ödenmeyen fazla mesailer için ne yapabileceğimizi bilen biriyle konuşmak istiyoruz.",
+        False,
+    ),
+    (
+        "steward",
+        "offer",
+        "care",
+        "tr",
+        "Toplantılar sırasında çocuk bakımı",
+        "İstanbul Kadıköy'deki toplantılarda çocuklara göz kulak olabilirim.",
+        False,
+    ),
+    (
+        "researcher",
+        "offer",
+        "writing",
+        "en",
+        "Editing a short research report or a union newsletter",
+        "Structure, clarity and sources, for texts in English or Portuguese up to ten pages.",
+        False,
+    ),
+    (
+        "researcher",
+        "request",
+        "translation",
+        "en",
+        "Portuguese interpretation for a meeting with delivery workers",
+        "A 90-minute online meeting with app-based delivery workers in São Paulo.",
+        False,
+    ),
+    (
+        "coordinator",
+        "offer",
+        "digital",
+        "tr",
+        "Güvenli iletişim: Signal ve şifreli e-posta kurulumu",
+        "Temsilciler için telefon ve bilgisayarda güvenli iletişim araçlarının kurulumu.",
+        False,
+    ),
+    (
+        "tutor",
+        "request",
+        "media",
+        "en",
+        "A poster for the week 7 example",
+        "One A3 poster in English and Turkish for the worked example of Module 1.",
+        True,
+    ),
+]
+
+# creditor, debtor, minutes, memo, offer's title (or None), days ago asked, days ago confirmed (None: pending)
+EXCHANGES = [
+    (
+        "steward",
+        "tutor",
+        120,
+        "5. haftanın okuma metnini Türkçeye çevirdim / Translated the week 5 reading into Turkish",
+        "İngilizce–Türkçe çeviri: bildiriler ve kısa metinler",
+        35,
+        33,
+    ),
+    ("tutor", "researcher", 60, "Set up the breakout rooms for the research meeting", None, 20, 19),
+    (
+        "tutor",
+        "steward",
+        60,
+        "One-to-one: running your first webinar",
+        "One-to-one help to run your first webinar",
+        2,
+        None,
+    ),
+]
+
+
+def _ago(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def _offers(members: dict) -> dict[str, Offer]:
+    offers = {}
+    for author, kind, category, language, title, description, closed in OFFERS:
+        offer = Offer.objects.filter(author=members[author], title=title).first()
+        if offer is None:
+            offer = offer_create(
+                author=members[author],
+                kind=kind,
+                category=category,
+                title=title,
+                description=description,
+                language=language,
+            )
+            if closed:
+                offer_close(offer=offer, by=members[author])
+        offers[title] = offer
+    return offers
+
+
+def _tutor_credits(members: dict) -> None:
+    commons = commons_account()
+    for n, (username, days, minutes, memo) in enumerate(TUTORING, start=1):
+        key = f"demo:tutoring:{n}"
+        if Transfer.objects.filter(idempotency_key=key).exists():
+            continue
+        transfer = transfer_create(
+            payer=commons,
+            payee=account_for(members[username]),
+            minutes=minutes,
+            kind=Transfer.Kind.TUTORING,
+            memo=memo,
+            idempotency_key=key,
+        )
+        Transfer.objects.filter(pk=transfer.pk).update(created_at=_ago(days))
+
+
+def _exchanges(members: dict, offers: dict) -> None:
+    for n, (creditor, debtor, minutes, memo, offer, asked, confirmed) in enumerate(EXCHANGES, start=1):
+        token = f"demo-{n}"
+        if ExchangeRequest.objects.filter(creditor__member=members[creditor], form_token=token).exists():
+            continue
+        request = exchange_request_create(
+            creditor_member=members[creditor],
+            debtor_member=members[debtor],
+            minutes=minutes,
+            memo=memo,
+            offer=offers[offer] if offer else None,
+            form_token=token,
+        )
+        dates = {"created_at": _ago(asked), "expires_at": _ago(asked - 14)}
+        if confirmed is not None:
+            transfer = exchange_confirm(request=request, by=members[debtor])
+            Transfer.objects.filter(pk=transfer.pk).update(created_at=_ago(confirmed))
+            # Past history: no one is mailed about it now.
+            dates |= {"decided_at": _ago(confirmed), "notified_at": _ago(asked), "outcome_notified_at": _ago(confirmed)}
+        ExchangeRequest.objects.filter(pk=request.pk).update(**dates)
+
+
+def _gift(members: dict) -> None:
+    steward = members["steward"]
+    if Transfer.objects.filter(idempotency_key=f"gift:{steward.pk}:demo-1").exists():
+        return
+    gift = gift_create(
+        giver_member=steward,
+        to=commons_account(),
+        minutes=30,
+        memo="Yeni katılanlar için ortak havuza / To the commons, for newcomers",
+        form_token="demo-1",
+    )
+    Transfer.objects.filter(pk=gift.pk).update(created_at=_ago(10))
+
+
+def load_demo(*, scale: int, stdout) -> None:
+    members = {user.username: user for user in get_user_model().objects.filter(username__in=USERNAMES)}
+    if len(members) < len(USERNAMES):
+        stdout.write("Timebank: the demo users are missing; nothing loaded.")
+        return
+    for member in members.values():
+        account_for(member)
+    offers = _offers(members)
+    _tutor_credits(members)
+    _exchanges(members, offers)
+    _gift(members)
+    stdout.write("Timebank: tutor credits, exchanges (one for steward to confirm), a gift, offers on the board.")

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timebank"
+
+urlpatterns = [
+    path("", views.account_page, name="account"),
+    path("statement.csv", views.statement_csv, name="statement_csv"),
+    path("record/", views.exchange_new, name="exchange_new"),
+    path("give/", views.gift_new, name="gift_new"),
+    path("requests/<int:pk>/confirm/", views.request_confirm, name="request_confirm"),
+    path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("offers/", views.board, name="board"),
+    path("offers/new/", views.offer_new, name="offer_new"),
+    path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
+    path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),
+    path("community/", views.community, name="community"),
+    path("coordinate/accounts/", views.coordinate_accounts, name="coordinate_accounts"),
+    path("coordinate/accounts/<int:pk>/", views.coordinate_account, name="coordinate_account"),
+    path("coordinate/accounts/<int:pk>/statement.csv", views.coordinate_statement_csv, name="coordinate_statement_csv"),
+    path("coordinate/accounts/<int:pk>/limits/", views.coordinate_limits, name="coordinate_limits"),
+    path("coordinate/accounts/<int:pk>/status/", views.coordinate_status, name="coordinate_status"),
+    path("coordinate/transfers/<int:pk>/reverse/", views.coordinate_reverse, name="reverse"),
+    path("coordinate/grant/", views.coordinate_grant, name="grant"),
+]

@@ -1,0 +1,568 @@
+"""The timebank's pages: a member's account, the board, the community, and the coordinators' desk.
+
+Views stay thin: the rules live in ``services`` and every refusal there is a ``TransferError``
+that comes back as the same page, with its translated message and its 4xx status.
+"""
+
+import csv
+import datetime
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import charts, selectors, services
+from .formatting import hours
+from .forms import (
+    BoardFilterForm,
+    DeclineForm,
+    ExchangeForm,
+    GiftForm,
+    GrantForm,
+    LimitsForm,
+    OfferForm,
+    ReverseForm,
+)
+from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
+from .services import TransferError
+
+STATEMENT_PAGE = 25
+BOARD_PAGE = 20
+ACCOUNTS_PAGE = 50
+COORDINATOR_PERMS = ("timebank.change_account", "timebank.reverse_transfer", "timebank.grant_credit")
+# A service names the field at fault by its own name; where a form calls it differently.
+FORM_FIELDS = {"min_balance": "min_hours", "max_balance": "max_hours", "minutes": None}
+
+
+def party(account: Account, commons_label: str | None = None) -> str:
+    """How an account is named to people: the member, or "NLU commons"."""
+    if account.system_name == COMMONS:
+        return commons_label or _("NLU commons")
+    return str(account)
+
+
+def _refuse_on(form, error: TransferError) -> int:
+    """Show a service's refusal on the form, at its field when the form has it; the status to answer with."""
+    field = FORM_FIELDS.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+    return error.status
+
+
+def _made_now(obj, started: datetime.datetime, message: str):
+    """``obj`` if this request made it; a form sent again gets what the first sending made, and is told so."""
+    if obj.created_at < started:
+        raise TransferError(message, code="already_done", status=409)
+    return obj
+
+
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and any(user.has_perm(perm) for perm in COORDINATOR_PERMS)
+
+
+def coordinator_required(view):
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not is_coordinator(request.user):
+            raise PermissionDenied(_("This page is for the timebank's coordinators."))
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+# --- A member's account -------------------------------------------------------------------------
+
+
+def _statement(request, account: Account):
+    page = Paginator(selectors.account_statement(account), STATEMENT_PAGE).get_page(request.GET.get("page"))
+    for transfer in page:
+        transfer.other = party(transfer.payer if transfer.amount > 0 else transfer.payee)
+    return page
+
+
+def _balance_chart(account: Account):
+    series = selectors.balance_by_day(account)
+    points = [
+        charts.Point(
+            value=balance,
+            tick=date_format(day, "M") if day.day == 1 else "",
+            hover=f"{date_format(day, 'DATE_FORMAT')}: {hours(balance)}",
+        )
+        for day, balance in series
+    ]
+    return charts.step_chart(
+        points,
+        title=_("Balance over the last 12 months"),
+        label=_("Balance over the last 12 months; now %(balance)s.") % {"balance": hours(account.balance)},
+        value_label=hours,
+    )
+
+
+def _account_context(request, account: Account) -> dict:
+    return {
+        "account": account,
+        "statement": _statement(request, account),
+        "chart": _balance_chart(account),
+    }
+
+
+@login_required
+def account_page(request, *, error: TransferError | None = None):
+    account = services.account_for(request.user)
+    pending = ExchangeRequest.objects.filter(
+        status=ExchangeRequest.Status.PENDING, expires_at__gt=timezone.now()
+    ).select_related("creditor__member", "debtor__member", "offer")
+    context = {
+        **_account_context(request, account),
+        "to_confirm": pending.filter(debtor=account).order_by("expires_at", "pk"),
+        "my_requests": pending.filter(creditor=account).order_by("expires_at", "pk"),
+        "decline_form": DeclineForm(),
+        "error": error,
+    }
+    return render(request, "timebank/account.html", context, status=error.status if error else 200)
+
+
+class _Echo:
+    """A file-like for ``csv.writer`` that hands each line back instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_hours(minutes: int) -> str:
+    return f"{Decimal(minutes) / 60:.2f}"
+
+
+def _csv_text(value: str) -> str:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is kept as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+def statement_csv(request):
+    return _statement_csv(services.account_for(request.user))
+
+
+def _statement_csv(account: Account) -> StreamingHttpResponse:
+    """The whole statement, streamed row by row so that a long ledger never sits in memory."""
+    # Worked out now: the rows are written after this view returns, when the request's
+    # language and time zone are no longer active.
+    zone = timezone.get_current_timezone()
+    kinds = {kind: str(label) for kind, label in Transfer.Kind.choices}
+    commons_label = str(_("NLU commons"))
+    header = [
+        _("Date (%(zone)s)") % {"zone": zone.key},
+        _("Other party"),
+        _("Kind"),
+        _("Memo"),
+        _("Amount (minutes)"),
+        _("Amount (hours)"),
+        _("Balance after (minutes)"),
+        _("Balance after (hours)"),
+    ]
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)  # the mark tells spreadsheets the file is UTF-8
+        for transfer in selectors.account_statement(account).iterator(chunk_size=2000):
+            other = transfer.payer if transfer.amount > 0 else transfer.payee
+            yield writer.writerow(
+                [
+                    timezone.localtime(transfer.created_at, zone).strftime("%Y-%m-%d %H:%M"),
+                    _csv_text(party(other, commons_label)),
+                    kinds[transfer.kind],
+                    _csv_text(transfer.memo),
+                    transfer.amount,
+                    _csv_hours(transfer.amount),
+                    transfer.balance_after,
+                    _csv_hours(transfer.balance_after),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statement.csv"'
+    return response
+
+
+def _own_request(request, pk, side: str) -> ExchangeRequest:
+    """The exchange request if the signed-in member is its ``side``; anyone else gets a 404."""
+    return get_object_or_404(ExchangeRequest, pk=pk, **{f"{side}__member": request.user})
+
+
+@login_required
+@require_POST
+def request_confirm(request, pk):
+    exchange = _own_request(request, pk, "debtor")
+    started = timezone.now()
+    try:
+        transfer = _made_now(
+            services.exchange_confirm(request=exchange, by=request.user),
+            started,
+            _("You had already confirmed this request; it was paid once."),
+        )
+    except TransferError as error:
+        return account_page(request, error=error)
+    messages.success(
+        request,
+        _("Confirmed: %(amount)s paid to %(member)s.")
+        % {"amount": hours(transfer.minutes), "member": party(transfer.payee)},
+    )
+    return redirect("timebank:account")
+
+
+@login_required
+@require_POST
+def request_decline(request, pk):
+    exchange = _own_request(request, pk, "debtor")
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        error = TransferError(_("Keep the reason to 500 characters."), code="long_reason", status=400)
+        return account_page(request, error=error)
+    try:
+        services.exchange_decline(request=exchange, by=request.user, reason=form.cleaned_data["reason"])
+    except TransferError as error:
+        return account_page(request, error=error)
+    messages.success(request, _("Declined; nothing was paid."))
+    return redirect("timebank:account")
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk):
+    exchange = _own_request(request, pk, "creditor")
+    try:
+        services.exchange_cancel(request=exchange, by=request.user)
+    except TransferError as error:
+        return account_page(request, error=error)
+    messages.success(request, _("Your request is withdrawn."))
+    return redirect("timebank:account")
+
+
+def _linked_offer(request) -> Offer | None:
+    """The offer an exchange is recorded for (``?offer=`` from the board), if it exists."""
+    value = request.POST.get("offer") or request.GET.get("offer")
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise Http404
+    return get_object_or_404(Offer.objects.select_related("author"), pk=value)
+
+
+@login_required
+def exchange_new(request):
+    """ "I helped X for 1 h 30 min": X is asked to confirm; nothing is paid until they do."""
+    offer = _linked_offer(request)
+    initial = {"debtor": request.GET.get("to", ""), "offer": offer.pk if offer else None}
+    if offer:
+        initial["memo"] = offer.title
+    form = ExchangeForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data, started = form.cleaned_data, timezone.now()
+            try:
+                exchange = _made_now(
+                    services.exchange_request_create(
+                        creditor_member=request.user,
+                        debtor_member=data["debtor"],
+                        minutes=data["total_minutes"],
+                        memo=data["memo"],
+                        offer=offer,
+                        form_token=data["form_token"],
+                    ),
+                    started,
+                    _("You had already sent this request; it was sent once."),
+                )
+            except TransferError as error:
+                status = _refuse_on(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(member)s is asked to confirm %(amount)s. The hours move when they confirm.")
+                    % {"member": data["debtor"], "amount": hours(exchange.minutes)},
+                )
+                return redirect("timebank:account")
+    return render(request, "timebank/exchange_form.html", {"form": form, "offer": offer}, status=status)
+
+
+@login_required
+def gift_new(request):
+    form = GiftForm(request.POST or None, initial={"member": request.GET.get("to", "")})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data, started = form.cleaned_data, timezone.now()
+            try:
+                # One transaction with the service's: an account opened for the recipient is
+                # rolled back with a refused gift, so a refusal writes nothing.
+                with transaction.atomic():
+                    commons = data["recipient"] == GiftForm.COMMONS
+                    to = services.commons_account() if commons else services.account_for(data["member"])
+                    transfer = services.gift_create(
+                        giver_member=request.user,
+                        to=to,
+                        minutes=data["total_minutes"],
+                        memo=data["memo"],
+                        form_token=data["form_token"],
+                    )
+                _made_now(transfer, started, _("This form was already sent; the hours were given once."))
+            except TransferError as error:
+                status = _refuse_on(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("You gave %(amount)s to %(member)s.")
+                    % {"amount": hours(transfer.minutes), "member": party(transfer.payee)},
+                )
+                return redirect("timebank:account")
+    return render(request, "timebank/gift_form.html", {"form": form}, status=status)
+
+
+# --- The board --------------------------------------------------------------------------------
+
+
+def board(request):
+    form = BoardFilterForm(request.GET, languages=selectors.board_languages())
+    valid = form.is_valid()
+    filters = {name: value for name, value in form.cleaned_data.items() if value} if valid else {}
+    if filters.pop("mine", False) and request.user.is_authenticated:
+        offers = selectors.member_offers(request.user, **filters)
+    else:
+        offers = selectors.board_offers(**filters)
+    page = Paginator(offers, BOARD_PAGE).get_page(request.GET.get("page"))
+    names = dict(language_choices())
+    for offer in page:
+        offer.language_name = names.get(offer.language, offer.language)
+    context = {"form": form, "page": page, "filtered": bool(filters)}
+    return render(request, "timebank/board.html", context, status=200 if valid else 400)
+
+
+def _editable_offer(request, pk) -> Offer:
+    """The offer if the member may change it (its author, or a coordinator); else a 404."""
+    offer = get_object_or_404(Offer, pk=pk)
+    if offer.author_id != request.user.pk and not request.user.has_perm("timebank.change_offer"):
+        raise Http404
+    return offer
+
+
+def _offer_form(request, *, offer: Offer | None):
+    fields = ("kind", "category", "title", "description", "language")
+    initial = {name: getattr(offer, name) for name in fields} if offer else {}
+    form = OfferForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in fields}
+            try:
+                if offer:
+                    services.offer_update(offer=offer, by=request.user, **data)
+                else:
+                    services.offer_create(author=request.user, **data)
+            except TransferError as error:
+                status = _refuse_on(form, error)
+            else:
+                messages.success(request, _("Saved; it is on the board."))
+                return redirect(f"{reverse('timebank:board')}?mine=on")
+    return render(request, "timebank/offer_form.html", {"form": form, "offer": offer}, status=status)
+
+
+@login_required
+def offer_new(request):
+    return _offer_form(request, offer=None)
+
+
+@login_required
+def offer_edit(request, pk):
+    return _offer_form(request, offer=_editable_offer(request, pk))
+
+
+@login_required
+@require_POST
+def offer_close(request, pk):
+    offer = _editable_offer(request, pk)
+    reopen = request.POST.get("action") == "reopen"
+    try:
+        (services.offer_reopen if reopen else services.offer_close)(offer=offer, by=request.user)
+    except TransferError as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(request, _("It is back on the board.") if reopen else _("It is closed and off the board."))
+    return redirect(f"{reverse('timebank:board')}?mine=on")
+
+
+# --- The community ----------------------------------------------------------------------------
+
+
+def community(request):
+    months = selectors.minutes_by_month()
+    chart = charts.bar_chart(
+        [
+            charts.Point(
+                value=minutes,
+                tick=date_format(month, "M"),
+                hover=f"{date_format(month, 'YEAR_MONTH_FORMAT')}: {hours(minutes)}",
+            )
+            for month, minutes in months
+        ],
+        title=_("Hours given, month by month"),
+        label=_("Hours given in each of the last 12 months; this month %(amount)s.") % {"amount": hours(months[-1][1])},
+        value_label=hours,
+    )
+    context = {
+        "figures": selectors.community_figures(),
+        "open_offers": selectors.open_offer_counts(),
+        "months": months,
+        "chart": chart,
+    }
+    return render(request, "timebank/community.html", context)
+
+
+# --- Coordinators -----------------------------------------------------------------------------
+
+
+@coordinator_required
+def coordinate_accounts(request):
+    search = request.GET.get("q", "").strip()[:150]
+    page = Paginator(selectors.accounts_overview(search=search), ACCOUNTS_PAGE).get_page(request.GET.get("page"))
+    for account in page:
+        account.label = party(account)
+    return render(request, "timebank/coordinate_accounts.html", {"page": page, "q": search})
+
+
+def _coordinate_account_page(request, account: Account, *, limits_form=None, error=None, status=200):
+    limits_form = limits_form or LimitsForm(
+        initial={
+            "min_hours": None if account.min_balance is None else int(account.min_balance / 60),
+            "max_hours": None if account.max_balance is None else int(account.max_balance / 60),
+        }
+    )
+    context = {
+        **_account_context(request, account),
+        "label": party(account),
+        "limits_form": limits_form,
+        "error": error,
+        "reverse_form": ReverseForm(),
+    }
+    return render(request, "timebank/coordinate_account.html", context, status=error.status if error else status)
+
+
+def _coordinated_account(pk) -> Account:
+    return get_object_or_404(Account.objects.select_related("member"), pk=pk)
+
+
+@coordinator_required
+def coordinate_account(request, pk):
+    return _coordinate_account_page(request, _coordinated_account(pk))
+
+
+@coordinator_required
+def coordinate_statement_csv(request, pk):
+    return _statement_csv(_coordinated_account(pk))
+
+
+@coordinator_required
+@require_POST
+def coordinate_limits(request, pk):
+    account = _coordinated_account(pk)
+    form = LimitsForm(request.POST)
+    if not form.is_valid():
+        return _coordinate_account_page(request, account, limits_form=form, status=400)
+    try:
+        services.account_set_limits(
+            account=account,
+            min_balance=form.minutes("min_hours"),
+            max_balance=form.minutes("max_hours"),
+            by=request.user,
+        )
+    except TransferError as error:
+        if error.field is None:  # not about a value (a missing permission): said at the top
+            return _coordinate_account_page(request, account, limits_form=form, error=error)
+        return _coordinate_account_page(request, account, limits_form=form, status=_refuse_on(form, error))
+    messages.success(request, _("The limits are saved."))
+    return redirect("timebank:coordinate_account", pk=pk)
+
+
+@coordinator_required
+@require_POST
+def coordinate_status(request, pk):
+    account = _coordinated_account(pk)
+    close = request.POST.get("action") == "close"
+    try:
+        (services.account_close if close else services.account_reopen)(account=account, by=request.user)
+    except TransferError as error:
+        return _coordinate_account_page(request, account, error=error)
+    messages.success(request, _("The account is closed.") if close else _("The account is open again."))
+    return redirect("timebank:coordinate_account", pk=pk)
+
+
+@coordinator_required
+def coordinate_reverse(request, pk):
+    """A reversal pays the transfer back the other way; GET shows what will be reversed."""
+    transfer = get_object_or_404(Transfer.objects.select_related("payer__member", "payee__member", "reversal"), pk=pk)
+    back_to = request.POST.get("account") or request.GET.get("account")
+    if back_to not in (str(transfer.payer_id), str(transfer.payee_id)):
+        back_to = transfer.payer_id
+    form = ReverseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.transfer_reverse(
+                    transfer=transfer, reason=form.cleaned_data["reason"], recorded_by=request.user
+                )
+            except TransferError as error:
+                status = _refuse_on(form, error)
+            else:
+                messages.success(request, _("The transfer is reversed."))
+                return redirect("timebank:coordinate_account", pk=back_to)
+    context = {
+        "transfer": transfer,
+        "payer": party(transfer.payer),
+        "payee": party(transfer.payee),
+        "form": form,
+        "back_to": back_to,
+    }
+    return render(request, "timebank/coordinate_reverse.html", context, status=status)
+
+
+@coordinator_required
+def coordinate_grant(request):
+    form = GrantForm(request.POST or None, initial={"member": request.GET.get("to", "")})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data, started = form.cleaned_data, timezone.now()
+            try:
+                with transaction.atomic():  # as for gifts: a refusal leaves no new account behind
+                    transfer = services.grant_create(
+                        to=services.account_for(data["member"]),
+                        minutes=data["total_minutes"],
+                        memo=data["memo"],
+                        by=request.user,
+                        form_token=data["form_token"],
+                    )
+                _made_now(transfer, started, _("This form was already sent; the credit was granted once."))
+            except TransferError as error:
+                status = _refuse_on(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(amount)s granted to %(member)s.")
+                    % {"amount": hours(transfer.minutes), "member": party(transfer.payee)},
+                )
+                return redirect("timebank:coordinate_account", pk=transfer.payee_id)
+    return render(request, "timebank/coordinate_grant.html", {"form": form}, status=status)
