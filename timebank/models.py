@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMMONS = "commons"
 
@@ -176,7 +177,7 @@ class ExchangeRequest(models.Model):
         PENDING = "pending", _("waiting for confirmation")
         CONFIRMED = "confirmed", _("confirmed and paid")
         DECLINED = "declined", _("declined")
-        CANCELLED = "cancelled", _("withdrawn")
+        CANCELLED = "cancelled", pgettext_lazy("exchange request", "withdrawn")
         EXPIRED = "expired", _("expired")
 
     creditor = models.ForeignKey(
