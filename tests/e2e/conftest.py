@@ -3,10 +3,15 @@
 Journeys are marked ``e2e``. Without Chromium they are skipped with the reason shown, unless
 ``NLU_REQUIRE_BROWSER=1`` (as in CI) makes a missing browser an error.
 
-Every page of our site that a journey visits must be checked with ``accessible(page)`` (axe-core)
-before the next navigation: a test that skips one fails, naming the page.
+A journey opens one page per person (``open_page``; ``page`` is the first), drives the real UI
+by role and label in its language (``ui.py``: ``say``, ``nav``, ``field``, ``sign_in``) and calls
+``accessible(page)`` (axe-core) after each navigation to a page of our site: a test that leaves
+one unchecked fails, naming the page. Journeys run in EN and TR (``@pytest.mark.parametrize
+("lang", ...)``) and at both ``VIEWPORTS`` (every test using a page gets both). ``demo`` loads
+the demo (about half a second); ``module_1`` and ``speaks`` set the demo up for a journey.
 """
 
+import contextlib
 import datetime
 import os
 import re
@@ -17,6 +22,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from courses.models import CourseModulePage
 from nlu.management.commands.load_demo import DEMO_USERS
@@ -118,7 +124,8 @@ def open_page(request, browser, live_server, django_db_serialized_rollback, view
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         for number, page in enumerate(pages, start=1):
             suffix = f"-{number}" if len(pages) > 1 else ""
-            page.screenshot(path=artifacts / f"{name}{suffix}.png", full_page=True)
+            with contextlib.suppress(PlaywrightError):  # a crashed page has no screen to keep
+                page.screenshot(path=artifacts / f"{name}{suffix}.png", full_page=True)
     for page in pages:
         page.context.close()
     if report is not None and report.passed:
