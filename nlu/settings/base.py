@@ -6,6 +6,7 @@ under ``var/`` are the defaults, so ``make run`` works on a fresh machine.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -263,7 +264,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # Joining a live session is a form whose answer redirects to BBB: browsers check the
+        # redirect's target against form-action too.
+        "form-action": ["'self'", "{0.scheme}://{0.netloc}".format(urlsplit(BBB_URL))],
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,15 +2,33 @@
 
 Journeys are marked ``e2e``. Without Chromium they are skipped with the reason shown, unless
 ``NLU_REQUIRE_BROWSER=1`` (as in CI) makes a missing browser an error.
+
+A journey opens one page per person (``open_page``; ``page`` is the first), drives the real UI
+by role and label in its language (``ui.py``: ``say``, ``nav``, ``field``, ``sign_in``) and calls
+``accessible(page)`` (axe-core) after each navigation to a page of our site: a test that leaves
+one unchecked fails, naming the page. Journeys run in EN and TR (``@pytest.mark.parametrize
+("lang", ...)``) and at both ``VIEWPORTS`` (every test using a page gets both). ``demo`` loads
+the demo (about half a second); ``module_1`` and ``speaks`` set the demo up for a journey.
 """
 
+import contextlib
+import datetime
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
+
+from courses.models import CourseModulePage
+from nlu.management.commands.load_demo import DEMO_USERS
+from tests.seminars.conftest import BBB_TEST_SECRET, bbb_server, bbb_settings  # noqa: F401 (fixtures)
+
+from .accessibility import Visits, assert_accessible
 
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+# The browser's own language, as a member's phone would send it (the URL's prefix still wins).
+BROWSER_LOCALES = {"en": "en-GB", "tr": "tr-TR"}
 
 
 def pytest_runtest_setup(item):
@@ -70,20 +90,89 @@ def viewport(request):
 
 
 @pytest.fixture
-def page(request, browser, live_server, django_db_serialized_rollback, viewport):
-    """A fresh browser context per test, on the live server; a screenshot when the test fails.
+def visits() -> dict:
+    """Each open page's visits to our site, and whether axe has checked them (see accessibility.py)."""
+    return {}
+
+
+@pytest.fixture
+def open_page(request, browser, live_server, django_db_serialized_rollback, viewport, visits):
+    """Opens a page in a browser context of its own: another person, with their own cookies.
+
+    ``open_page(locale="tr-TR", timezone_id="Europe/Istanbul")`` passes context options on. When
+    the test fails, each page's last screen is saved in ``test-artifacts/``.
 
     The live server only sees committed data, so these tests are transactional and end with a
     flush; the serialized rollback brings back what migrations created (Wagtail's root page).
     """
-    context = browser.new_context(base_url=live_server.url, viewport=viewport)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
+    pages = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        visits[page] = Visits(origin=live_server.url)
+        page.on("framenavigated", lambda frame: frame == page.main_frame and visits[page].arrived(frame.url))
+        pages.append(page)
+        return page
+
+    yield open_page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         artifacts = Path(request.config.rootpath) / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        page.screenshot(path=artifacts / f"{name}.png", full_page=True)
-    context.close()
+        for number, page in enumerate(pages, start=1):
+            suffix = f"-{number}" if len(pages) > 1 else ""
+            with contextlib.suppress(PlaywrightError):  # a crashed page has no screen to keep
+                page.screenshot(path=artifacts / f"{name}{suffix}.png", full_page=True)
+    for page in pages:
+        page.context.close()
+    if report is not None and report.passed:
+        unchecked = [url for page in pages for url in visits[page].unchecked()]
+        assert not unchecked, f"pages visited without an accessibility check: {unchecked}"
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture
+def accessible(visits):
+    """``accessible(page)``: axe-core finds nothing serious or critical on the page as it is now."""
+
+    def check(page) -> None:
+        assert_accessible(page)
+        visits[page].checked()
+
+    return check
+
+
+# --- The demo, as the journeys find it --------------------------------------------------------
+
+
+@pytest.fixture
+def module_1(demo):
+    """Module 1 in its second week, with late enrolment open for one more week.
+
+    The demo starts the module in the future; a coordinator moving its dates in the admin gives
+    what a steward meets in the middle of a course: a unit of the week that is open to read.
+    """
+    module = CourseModulePage.objects.get(slug_en="module-1")
+    today = timezone.now().astimezone(module.zone).date()
+    CourseModulePage.objects.filter(pk=module.pk).update(
+        start_date=today - datetime.timedelta(days=7),
+        enrolment_closes=timezone.now() + datetime.timedelta(days=7),
+    )
+    return CourseModulePage.objects.get(pk=module.pk)
+
+
+@pytest.fixture
+def speaks(demo):
+    """``speaks(lang)``: the demo's members read the site in the journey's language."""
+
+    def choose(lang: str) -> None:
+        get_user_model().objects.filter(username__in=[user[0] for user in DEMO_USERS]).update(language=lang)
+
+    return choose

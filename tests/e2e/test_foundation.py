@@ -18,11 +18,12 @@ PAGES = [
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_visitor_switches_language_on_the_same_page(page, live_server, demo, lang):
+def test_visitor_switches_language_on_the_same_page(page, live_server, demo, accessible, lang):
     other = OTHER[lang]
     html = page.locator("html")
     for paths, content in PAGES:
         page.goto(paths[lang])
+        accessible(page)
         expect(html).to_have_attribute("lang", lang)
         expect(page.get_by_role("heading", level=1)).to_have_text(content[f"title_{lang}"])
 
@@ -38,13 +39,15 @@ def test_visitor_switches_language_on_the_same_page(page, live_server, demo, lan
         expect(page).to_have_url(live_server.url + paths[other])
         expect(html).to_have_attribute("lang", other)
         expect(page.get_by_role("heading", level=1)).to_have_text(content[f"title_{other}"])
+        accessible(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_steward_signs_in_in_their_language_and_sets_time_zone(page, demo, lang):
+def test_steward_signs_in_in_their_language_and_sets_time_zone(page, demo, accessible, lang):
     """The demo steward prefers Turkish, so the profile opens in Turkish whichever login page was used."""
     page.goto(f"/{lang}/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", lang)
+    accessible(page)
     page.locator("input[name=login]").fill("steward")
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("input[name=password]").press("Enter")
@@ -54,6 +57,7 @@ def test_steward_signs_in_in_their_language_and_sets_time_zone(page, demo, lang)
     expect(page.get_by_role("heading", level=1)).to_have_text("Profiliniz")
     footer = page.get_by_role("contentinfo")
     expect(footer).to_contain_text("Europe/Istanbul")
+    accessible(page)
 
     page.get_by_label("Saat dilimi").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Kaydet").click()
@@ -62,3 +66,4 @@ def test_steward_signs_in_in_their_language_and_sets_time_zone(page, demo, lang)
     expect(page.get_by_label("Saat dilimi")).to_have_value("Asia/Tokyo")
     expect(page.get_by_text("Şu an sizin saatinizle:")).to_contain_text("Asia/Tokyo")
     expect(footer).to_contain_text("Asia/Tokyo")
+    accessible(page)
