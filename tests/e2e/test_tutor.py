@@ -3,17 +3,18 @@
 The tutor schedules Module 1's weekly series, starts the first session (into the BBB stand-in's
 room as MODERATOR), the demo steward joins from her own browser (VIEWER), the tutor ends the
 meeting there, the session page shows the attendance, and the session's length is credited to
-the tutor's timebank account.
+the tutor's timebank account, as her "My hours" page shows.
 """
 
 import copy
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from courses.demo import MODULE
+from timebank.formatting import hours
 from timebank.services import account_for
 
 from .conftest import BROWSER_LOCALES
@@ -43,8 +44,7 @@ def live_site(settings, live_server, bbb_settings):
 @pytest.mark.parametrize("lang", ["en", "tr"])
 def test_tutor_runs_a_live_session_and_earns_its_hours(open_page, module_1, speaks, live_site, accessible, lang):
     speaks(lang)
-    tutor_account = account_for(get_user_model().objects.get(username="tutor"))
-    balance_before = tutor_account.balance
+    balance_before = account_for(get_user_model().objects.get(username="tutor")).balance
     tutor = open_page(locale=BROWSER_LOCALES[lang], timezone_id="Europe/Rome")
     heading = tutor.get_by_role("heading", level=1)
 
@@ -108,7 +108,12 @@ def test_tutor_runs_a_live_session_and_earns_its_hours(open_page, module_1, spea
     expect(rows.filter(has_text="Ayşe")).to_contain_text("VIEWER")
     accessible(tutor)
 
-    # The session's length, earned in the timebank.
-    # TODO(timebank pages): read the balance on the tutor's timebank page instead, once it exists.
-    tutor_account.refresh_from_db()
-    assert tutor_account.balance - balance_before == LENGTH_MINUTES
+    # The session's length, earned in the timebank: on her hours, the balance and the credit.
+    nav(tutor, lang, "My hours").click()
+    expect(heading).to_have_text(say(lang, "My hours"))
+    with translation.override(lang):
+        balance_after, earned = hours(balance_before + LENGTH_MINUTES), hours(LENGTH_MINUTES)
+    expect(tutor.get_by_role("region", name=say(lang, "Balance")).get_by_role("strong")).to_have_text(balance_after)
+    credits = tutor.get_by_role("row").filter(has_text=say(lang, "tutoring")).filter(has_text=f"+{earned}")
+    expect(credits).to_have_count(1)
+    accessible(tutor)
