@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "courses",
     "seminars",
     "timebank",
+    "wiki",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -177,6 +178,11 @@ SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
 # A member's account may go 10 hours below zero and hold up to 100 hours (in minutes).
 TIMEBANK_MIN_BALANCE_MINUTES = -600
 TIMEBANK_MAX_BALANCE_MINUTES = 6000
+
+# --- Wiki -------------------------------------------------------------------------------------
+# A page's Markdown text may hold up to 1 MB (UTF-8); a member may save 30 edits a minute.
+WIKI_MAX_TEXT_BYTES = 1_000_000
+WIKI_EDITS_PER_MINUTE = 30
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"
