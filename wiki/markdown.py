@@ -104,7 +104,7 @@ class WikiLinkProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.language, self.existing, self.links = language, existing, links
 
-    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+    def handleMatch(self, m, data):
         target = m.group(1).strip()
         slug = slug_for(target)
         if not slug:

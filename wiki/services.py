@@ -69,7 +69,7 @@ def max_text_bytes() -> int:
 
 
 def normalise_text(text: str) -> str:
-    """Line ends as \\n (browsers send \\r\\n) and one final newline, so merges and comparisons see only real changes."""
+    """Line ends as \\n (browsers send \\r\\n), one final newline: merges and comparisons see only real changes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     return text + "\n" if text else ""
 
@@ -116,8 +116,7 @@ def _check_rate(author) -> None:
     since = timezone.now() - datetime.timedelta(minutes=1)
     if Revision.objects.filter(author=author, created_at__gte=since).count() >= limit:
         raise WikiError(
-            _("You have saved %(limit)s edits in the last minute. Wait a minute, then save again.")
-            % {"limit": limit},
+            _("You have saved %(limit)s edits in the last minute. Wait a minute, then save again.") % {"limit": limit},
             code="rate_limited",
             status=429,
         )
@@ -248,7 +247,9 @@ def page_create(
         raise WikiError(_("Give the page a title."), code="no_title", status=400)
     if len(title) > MAX_TITLE_LENGTH:
         raise WikiError(
-            _("Keep the title to %(limit)s characters.") % {"limit": MAX_TITLE_LENGTH}, code="title_too_long", status=400
+            _("Keep the title to %(limit)s characters.") % {"limit": MAX_TITLE_LENGTH},
+            code="title_too_long",
+            status=400,
         )
     slug = slug_for(title)
     if not slug:
@@ -309,7 +310,7 @@ def page_save(*, page: WikiPage, text: str, summary: str = "", author, base_numb
         base = locked.revisions.filter(number=base_number).first()
         if base is None:
             raise WikiError(
-                _("This edit started from a version that does not belong to this page. Reload the page and edit again."),
+                _("This edit started from a version that is not one of this page's. Reload the page and edit again."),
                 code="bad_base",
                 status=400,
                 page=locked,
