@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("profile/", views.profile, name="profile"),
     path("", include("courses.urls")),
     path("", include("seminars.urls")),
+    path("wiki/", include("wiki.urls")),
     # Wagtail's catch-all page serving comes last.
     path("", include(wagtail_urls)),
 )
