@@ -141,7 +141,16 @@ def _unchanged(page: WikiPage) -> WikiError:
 
 
 def _lock(page: WikiPage) -> WikiPage:
-    return WikiPage.objects.select_for_update().select_related("current_revision").get(pk=page.pk)
+    """The page's row, locked, then its current revision in a query of its own.
+
+    Not in one query with a join: on PostgreSQL, a statement that waited for the lock sees the
+    page row as updated meanwhile but joins it to the revisions of its own, older snapshot, so
+    the new current revision would come back as None.
+    """
+    locked = WikiPage.objects.select_for_update().get(pk=page.pk)
+    if locked.current_revision_id is not None:
+        locked.current_revision = Revision.objects.get(pk=locked.current_revision_id)
+    return locked
 
 
 def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revision | None) -> Revision:
@@ -191,7 +200,7 @@ def _turn_red_links_blue(page: WikiPage) -> None:
         .values_list("from_page_id", flat=True)
     )
     for pk in sorted(set(linking)):
-        other = WikiPage.objects.select_for_update().select_related("current_revision").get(pk=pk)
+        other = _lock(WikiPage(pk=pk))
         revision = other.current_revision
         if revision is not None:
             revision.html = render(revision.text, language=other.language).html
