@@ -49,6 +49,7 @@ class PageCreateForm(forms.Form):
         label=_("Title"),
         max_length=WikiPage._meta.get_field("title").max_length,
         help_text=_("The page's address is made from its title."),
+        error_messages={"required": _("Give the page a title.")},
     )
     text = TextField()
     summary = summary_field()

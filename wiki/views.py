@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -181,8 +181,8 @@ def read(request, page):
         number = _revision_number(request.GET["revision"])
         revision = selectors.page_revision(page, number) if number else None
         if revision is None:
-            error = services.WikiError(_("This page has no revision with that number."), code="no_revision", status=404)
-            return error_page(request, error, page=page)
+            message = _("This page has no revision %(number)s.") % {"number": request.GET["revision"]}
+            return error_page(request, services.WikiError(message, code="no_revision", status=404), page=page)
     context = {
         "wiki_page": page,
         "revision": revision,
@@ -335,7 +335,8 @@ def create(request):
     if "translation_of" in request.GET:
         origin = _origin_from(request.GET["translation_of"])
         if origin is None:
-            raise Http404(_("The page this should translate no longer exists."))
+            message = _("The page this should translate no longer exists.")
+            return error_page(request, services.WikiError(message, code="no_origin", status=404))
         existing = selectors.page_translation(origin, language)
         if existing:
             messages.info(
