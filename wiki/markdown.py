@@ -10,11 +10,11 @@ cannot clobber the ids of the surrounding site.
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import markdown
 import nh3
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor
@@ -82,19 +82,12 @@ def slug_for(title: str) -> str:
 
 def page_path(*, slug: str, language: str) -> str:
     with translation.override(language):
-        try:
-            return reverse("wiki:page", kwargs={"slug": slug})
-        except NoReverseMatch:  # TODO(W1): drop once wiki/urls.py (W2) is mounted
-            return f"/{language}/wiki/{quote(slug)}/"
+        return reverse("wiki:page", kwargs={"slug": slug})
 
 
 def create_path(*, title: str, language: str) -> str:
     with translation.override(language):
-        try:
-            path = reverse("wiki:create")
-        except NoReverseMatch:  # TODO(W1): drop once wiki/urls.py (W2) is mounted
-            path = f"/{language}/wiki/+new/"
-        return f"{path}?{urlencode({'title': title})}"
+        return f"{reverse('wiki:create')}?{urlencode({'title': title})}"
 
 
 class WikiLinkProcessor(InlineProcessor):
