@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render, slug_for
@@ -86,7 +87,7 @@ def _check_text(text: str) -> None:
     if size > limit:
         raise WikiError(
             _("The text is too long: %(size)s bytes, and a page may hold at most %(limit)s.")
-            % {"size": f"{size:,}", "limit": f"{limit:,}"},
+            % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)},
             code="too_large",
             status=413,
         )
@@ -268,7 +269,7 @@ def page_create(
             status=400,
         )
     if language not in dict(settings.LANGUAGES):
-        raise WikiError(_("The wiki has no pages in this language."), code="bad_language", status=400)
+        raise WikiError(_("The wiki is not available in this language."), code="bad_language", status=400)
     text = normalise_text(text)
     _check_text(text)
     summary = _check_summary(summary)
