@@ -232,7 +232,8 @@ def diff(request, page):
         )
         return error_page(request, error, page=page)
     old, new = found[numbers[0]], found[numbers[1]]
-    layout = "inline" if request.GET.get("layout") == "inline" else "side"
+    # One column by default: it reads on a phone; side by side is one click away on a wider screen.
+    layout = "side" if request.GET.get("layout") == "side" else "inline"
     context = {
         "wiki_page": page,
         "old": old,
