@@ -364,7 +364,9 @@ def test_overlapping_edits_bring_the_second_editor_back_with_their_text_kept(two
     assert html.select_one("input[name=summary]")["value"] == "mine"
     their_change = html.select_one("#wiki-their-change").find_parent("section")
     assert "as Ayşe sees it." in their_change.select_one("ins").get_text()
-    expected = "Nothing was saved and your text is kept" if language == "en" else "metniniz korundu"
+    expected = (
+        "Nothing is lost: the text in the form has both versions" if language == "en" else "Hiçbir şey kaybolmadı"
+    )
     assert expected in text_of(response)
     assert page.revisions.count() == 2
     # Bora resolves the conflict and saves on top of Ayşe's revision.
