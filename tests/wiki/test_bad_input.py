@@ -182,7 +182,7 @@ def test_an_edit_summary_too_long_and_an_empty_text(member_client, page, languag
     assert response.status_code == 400
     assert written() == before
     response = member_client.post(f"/{language}/wiki/{page.slug}/edit/", {"text": "  \n ", "base_number": 1})
-    message = {"en": "Write something on the page before saving it.", "tr": "Kaydetmeden önce sayfaya bir şeyler yazın."}
+    message = {"en": "Write something on the page", "tr": "Kaydetmeden önce sayfaya bir şeyler yazın."}
     refused(response, 400, message, language, before)
 
 
