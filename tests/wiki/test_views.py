@@ -12,7 +12,9 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.selectors import units_using_wiki_page
@@ -549,3 +551,11 @@ def test_a_wiki_page_lists_the_course_units_built_from_it(client, make_module, m
     assert not soup(client.get(f"/en/wiki/{make_page('Unused').slug}/")).select(".wiki-units")
     with django_assert_num_queries(1):
         assert len(units_using_wiki_page("ORGANISING online")) == 2
+    # More units cost the page no more queries.
+    with CaptureQueriesContext(connection) as two_units:
+        client.get(f"/en/wiki/{page.slug}/")
+    other.units.filter(week__in=[3, 4]).update(wiki_page="Organising Online")
+    with CaptureQueriesContext(connection) as four_units:
+        html = soup(client.get(f"/en/wiki/{page.slug}/"))
+    assert len(html.select(".wiki-units a")) == 4
+    assert len(four_units) == len(two_units)
