@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from .models import Revision, WikiPage
-from .selectors import member_named
+from .selectors import MAX_NUMBER, member_named, page_by_id
 from .services import max_text_bytes
 
 SEARCH_MAX_LENGTH = 200
@@ -37,11 +37,26 @@ def summary_field() -> forms.CharField:
     )
 
 
+class PageField(forms.CharField):
+    """A page by its id, in a hidden input: the page a new one translates."""
+
+    widget = forms.HiddenInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        page = page_by_id(value)
+        if page is None:
+            raise forms.ValidationError(_("The page this should translate no longer exists."), code="invalid_choice")
+        return page
+
+
 class PageEditForm(forms.Form):
     text = TextField()
     summary = summary_field()
     # The revision the editor started from: a save on top of a newer one is merged, never lost.
-    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_NUMBER)
 
 
 class PageCreateForm(forms.Form):
@@ -56,12 +71,7 @@ class PageCreateForm(forms.Form):
     tags = TagField(
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas, e.g. research, organising.")
     )
-    translation_of = forms.ModelChoiceField(
-        queryset=WikiPage.objects.all(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("The page this should translate no longer exists.")},
-    )
+    translation_of = PageField(required=False)
 
 
 class PreviewForm(forms.Form):

@@ -29,21 +29,17 @@ def page_list(*, language: str) -> QuerySet[WikiPage]:
 
 
 def page_get(*, language: str, value: str) -> WikiPage | None:
-    """The page ``value`` names in ``language``: its slug, or a title (course units link by title)."""
+    """The page ``value`` names in ``language``: its slug, or a title (course units link by title).
+
+    The slug, the common case, is one indexed lookup; a title is looked up only when it is not one.
+    """
     pages = WikiPage.objects.filter(language=language).select_related("current_revision__author")
-    slug = slug_for(value)
-    candidates = {value, slug} - {""}
-    found = list(
-        pages.filter(Q(slug__in=candidates) | Q(title__iexact=value.strip()))
-        # The exact slug first, then the slug of the title, then a title that differs only in case.
-        .annotate(
-            rank=Case(
-                When(slug=value, then=Value(0)), When(slug=slug, then=Value(1)), default=2, output_field=IntegerField()
-            )
-        )
-        .order_by("rank", "pk")[:1]
-    )
-    return found[0] if found else None
+    page = pages.filter(slug=value).first()
+    if page is None and (slug := slug_for(value)) and slug != value:
+        page = pages.filter(slug=slug).first()
+    if page is None and value.strip():
+        page = pages.filter(title__iexact=value.strip()).order_by("pk").first()
+    return page
 
 
 def page_elsewhere(*, value: str, language: str) -> WikiPage | None:
@@ -92,12 +88,33 @@ def page_translations(page: WikiPage) -> list[LanguageVersion]:
     ]
 
 
+# Numbers beyond what the database can store name nothing, and asking it for them fails.
+MAX_NUMBER = 2**31 - 1  # revision numbers (PositiveIntegerField)
+MAX_ID = 2**63 - 1  # primary keys (BigAutoField)
+
+
+def page_by_id(value) -> WikiPage | None:
+    """The page with the id ``value`` (as a browser sends it), or None for anything else."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return WikiPage.objects.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+
+
 def page_history(page: WikiPage) -> QuerySet[Revision]:
     return Revision.objects.filter(page=page).select_related("author").order_by("-number")
 
 
+def page_revisions(page: WikiPage, numbers) -> dict[int, Revision]:
+    """The page's revisions of these numbers, by number; numbers it does not have are left out."""
+    numbers = [number for number in numbers if 1 <= number <= MAX_NUMBER]
+    revisions = Revision.objects.filter(page=page, number__in=numbers).select_related("author") if numbers else []
+    return {revision.number: revision for revision in revisions}
+
+
 def page_revision(page: WikiPage, number: int) -> Revision | None:
-    return Revision.objects.filter(page=page, number=number).select_related("author").first()
+    return page_revisions(page, [number]).get(number)
 
 
 def authors_since(page: WikiPage, *, after: int, before: int) -> list[str]:

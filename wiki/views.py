@@ -149,7 +149,10 @@ def recent(request):
             )
         else:
             revisions, status = revisions.none(), 400
-    context = {"form": form, "revisions": paginate(request, revisions), "query": _query_without_page(request)}
+    revisions = paginate(request, revisions)
+    for revision in revisions:
+        revision.language_name = language_name(revision.page.language)
+    context = {"form": form, "revisions": revisions, "query": _query_without_page(request)}
     return render(request, "wiki/recent.html", context, status=status)
 
 
@@ -181,8 +184,7 @@ def read(request, page):
         number = _revision_number(request.GET["revision"])
         revision = selectors.page_revision(page, number) if number else None
         if revision is None:
-            message = _("This page has no revision %(number)s.") % {"number": request.GET["revision"]}
-            return error_page(request, services.WikiError(message, code="no_revision", status=404), page=page)
+            return error_page(request, no_revision(request.GET["revision"]), page=page)
     context = {
         "wiki_page": page,
         "revision": revision,
@@ -197,11 +199,18 @@ def read(request, page):
 
 
 def _revision_number(value: str) -> int | None:
+    """A number as typed in a URL; whether the page has that revision is for the selectors to say."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return None
     return number if number >= 1 else None
+
+
+def no_revision(number) -> services.WikiError:
+    return services.WikiError(
+        _("This page has no revision %(number)s.") % {"number": number}, code="no_revision", status=404
+    )
 
 
 @with_page()
@@ -222,15 +231,10 @@ def diff(request, page):
     if None in numbers:
         error = services.WikiError(_("Choose two revisions of this page to compare."), code="diff_numbers", status=400)
         return error_page(request, error, page=page)
-    found = {
-        revision.number: revision for revision in page.revisions.filter(number__in=numbers).select_related("author")
-    }
+    found = selectors.page_revisions(page, numbers)
     missing = [number for number in numbers if number not in found]
     if missing:
-        error = services.WikiError(
-            _("This page has no revision %(number)s.") % {"number": missing[0]}, code="no_revision", status=404
-        )
-        return error_page(request, error, page=page)
+        return error_page(request, no_revision(missing[0]), page=page)
     old, new = found[numbers[0]], found[numbers[1]]
     # One column by default: it reads on a phone; side by side is one click away on a wider screen.
     layout = "side" if request.GET.get("layout") == "side" else "inline"
@@ -311,7 +315,7 @@ def create(request):
     if request.method == "POST":
         form = PageCreateForm(request.POST)
         if not form.is_valid():
-            origin = _origin_from(request.POST.get("translation_of"))
+            origin = selectors.page_by_id(request.POST.get("translation_of"))
             return _form_page(request, form, origin=origin, status=400)
         data = form.cleaned_data
         origin = data["translation_of"]
@@ -334,7 +338,7 @@ def create(request):
     title = request.GET.get("title", "").strip()
     origin = None
     if "translation_of" in request.GET:
-        origin = _origin_from(request.GET["translation_of"])
+        origin = selectors.page_by_id(request.GET["translation_of"])
         if origin is None:
             message = _("The page this should translate no longer exists.")
             return error_page(request, services.WikiError(message, code="no_origin", status=404))
@@ -351,13 +355,6 @@ def create(request):
         initial["text"] = origin.text
         initial["summary"] = _("Translated from %(language)s") % {"language": language_name(origin.language)}
     return _form_page(request, PageCreateForm(initial=initial), origin=origin)
-
-
-def _origin_from(value) -> WikiPage | None:
-    try:
-        return WikiPage.objects.filter(pk=int(value)).first()
-    except (TypeError, ValueError):
-        return None
 
 
 @with_page()
@@ -417,6 +414,8 @@ def revert(request, page, number):
     refused = _require_editor(request, page)
     if refused:
         return refused
+    if number > selectors.MAX_NUMBER:
+        return error_page(request, no_revision(number), page=page)
     try:
         services.page_revert(page=page, number=number, author=request.user, summary=request.POST.get("summary", ""))
     except services.WikiError as error:

@@ -218,3 +218,18 @@ def test_a_post_without_the_csrf_token_is_refused(page):
     response = client.post(f"/en/wiki/{page.slug}/edit/", {"text": "Forged.", "base_number": 1})
     assert response.status_code == 403
     assert written() == before
+
+
+def test_numbers_beyond_any_revision_are_refused_not_crashed_on(member_client, page):
+    huge = "9" * 30
+    before = written()
+    assert member_client.get(f"/en/wiki/{page.slug}/?revision={huge}").status_code == 404
+    assert member_client.get(f"/en/wiki/{page.slug}/diff/?from=1&to={huge}").status_code == 404
+    assert member_client.post(f"/en/wiki/{page.slug}/revert/{huge}/").status_code == 404
+    response = member_client.post(f"/en/wiki/{page.slug}/edit/", {"text": "Changed.", "base_number": huge})
+    assert response.status_code == 400
+    response = member_client.post("/en/wiki/+new/", {"title": "New", "text": "Text.", "translation_of": huge})
+    assert response.status_code == 400
+    assert member_client.get(f"/en/wiki/+new/?translation_of={huge}").status_code == 404
+    assert member_client.get(f"/en/wiki/+recent/?page={huge}").status_code == 200
+    assert written() == before
