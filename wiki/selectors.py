@@ -149,8 +149,15 @@ def backlinks(*, language: str, slug: str) -> QuerySet[WikiPage]:
 
 
 def page_search(*, language: str, query: str):
-    """Pages of one language matching ``query`` in the title or the text, best first (Wagtail's backend)."""
-    return get_search_backend().search(query, WikiPage.objects.filter(language=language))
+    """Pages of one language matching the words of ``query`` in the title or the text, best first.
+
+    Only the words go to Wagtail's backend: its SQLite full-text query quotes each term but not a
+    double quote inside one, so punctuation such as ``src="https:`` would reach FTS5 as syntax.
+    The index splits text into words in the same way, so nothing findable is lost.
+    """
+    words = " ".join(re.findall(r"\w+", query))
+    pages = WikiPage.objects.filter(language=language)
+    return get_search_backend().search(words, pages) if words else pages.none()
 
 
 SNIPPET_LENGTH = 240

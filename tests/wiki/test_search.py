@@ -87,3 +87,11 @@ def test_results_are_paginated(client, make_page, settings):
     assert link == "?q=cooperative&page=2"
     second = BeautifulSoup(client.get(f"/en/wiki/+search/{link}").content.decode(), "html.parser")
     assert len(second.select(".wiki-results li")) == 5
+
+
+def test_quotes_and_colons_in_a_search_are_words_not_syntax(client, make_page):
+    make_page("Payload", 'Before <script/xss src="https://evil.example/x.js"></script> "solidarity" after.\n')
+    for query in ('src="https://evil.example/x.js">', '"unbalanced', "title:payload", "a AND (b OR", "*", "'"):
+        response = client.get("/en/wiki/+search/", {"q": query})
+        assert response.status_code == 200, query
+    assert [title for title, _snippet in results(client, '"solidarity')] == ["Payload"]
