@@ -188,10 +188,27 @@ def fetch(client, path: str, data: dict | None = None) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
-def views_showing(page: WikiPage, *, preview: str, query: str, diff: tuple[int, int], member) -> dict:
-    """Each page that shows the text, title or summaries of ``page``: the status and HTML a reader gets."""
+def assert_nothing_runs(attacked: dict, clean: dict, *, names: list[str], statuses: dict[str, int]) -> None:
+    """Each view answered as it should, and shows nothing its clean twin does not (see ``problems``)."""
+    assert {view: status for view, (status, _) in clean.items() if status != statuses.get(view, 200)} == {}
+    found = {
+        view: [f"HTTP {status}"]
+        if status != statuses.get(view, 200)
+        else problems(html, allowed=guarded(clean[view][1], names), names=names)
+        for view, (status, html) in attacked.items()
+    }
+    failures = {view: listed for view, listed in found.items() if listed}
+    assert not failures, "\n".join(f"{view}: {listed}" for view, listed in failures.items())
+
+
+def views_showing(page: WikiPage, *, text: str, query: str, diff: tuple[int, int], conflict: tuple, member) -> dict:
+    """Each page that shows the text or the summaries of ``page``: the status and HTML a reader gets.
+
+    ``text`` is previewed, ``conflict`` (a base revision and a text) is saved to run into an edit conflict.
+    """
     reader, member_client = Client(raise_request_exception=False), Client(raise_request_exception=False)
     member_client.force_login(member)
+    current = page.revisions.order_by("-number").first().number
     return {
         "page": fetch(reader, url("page", page.slug)),
         "history": fetch(reader, url("history", page.slug)),
@@ -199,53 +216,60 @@ def views_showing(page: WikiPage, *, preview: str, query: str, diff: tuple[int, 
         "recent": fetch(reader, url("recent")),
         "search": fetch(reader, url("search", query=f"?q={MARKER}")),
         "search-query": fetch(reader, url("search", query="?" + urlencode({"q": query}))),
-        "preview": fetch(member_client, url("preview"), {"text": preview}),
+        "preview": fetch(member_client, url("preview"), {"text": text}),
         "edit": fetch(member_client, url("edit", page.slug)),
+        "edit-preview": fetch(
+            member_client, url("edit", page.slug), {"text": text, "summary": "", "base_number": current, "preview": "1"}
+        ),
+        "conflict": fetch(
+            member_client, url("edit", page.slug), {"text": conflict[1], "summary": "", "base_number": conflict[0]}
+        ),
     }
 
 
 @pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in VECTORS])
 def test_pages_showing_the_text_and_summary_keep_nothing_that_runs(text, member):
     page = page_create(title="Probe page", language="en", text=CLEAN_TEXT, summary="First draft", author=member)
-    page_save(page=page, text=CLEAN_TEXT + "\nA closing line.\n", summary="Tidied", author=member, base_number=1)
-    clean = views_showing(page, preview=CLEAN_TEXT, query=MARKER, diff=(1, 2), member=member)
+    second = CLEAN_TEXT + "\nA closing line.\n"
+    page_save(page=page, text=second, summary="Tidied", author=member, base_number=1)
+    overlapping = (1, CLEAN_TEXT + "\nAnother closing line.\n")  # changes the line revision 2 added
+    clean = views_showing(page, text=CLEAN_TEXT, query=MARKER, diff=(1, 2), conflict=overlapping, member=member)
 
     attack = f"{MARKER} opening words of the research agenda.\n\n{text}\n"
     summary = f"{SUMMARY_MARKER} {one_line(text)}"[:300]
     page_save(page=page, text=attack, summary=summary, author=member, base_number=2)
-    attacked = views_showing(page, preview=attack, query=one_line(text), diff=(2, 3), member=member)
+    # Someone else, from revision 2, rewrote the line the attack replaced: both texts end up on the conflict page.
+    mine = second.replace("The agenda has three parts.", f"My version: four parts.\n\n{text}")
+    attacked = views_showing(page, text=attack, query=one_line(text), diff=(2, 3), conflict=(2, mine), member=member)
 
-    assert {view: status for view, (status, _) in clean.items() if status != 200} == {}
-    found = {
-        view: [f"HTTP {status}"]
-        if status != 200
-        else problems(html, allowed=guarded(clean[view][1], [page.slug]), names=[page.slug])
-        for view, (status, html) in attacked.items()
-    }
-    failures = {view: listed for view, listed in found.items() if listed}
-    assert not failures, "\n".join(f"{view}: {listed}" for view, listed in failures.items())
+    assert_nothing_runs(attacked, clean, names=[page.slug], statuses={"conflict": 409})
     # The views did show what was attacked, so the checks above looked at something.
     texts = {view: Document(html).text for view, (_, html) in attacked.items()}
-    assert MARKER in texts["page"]
+    for view in ("page", "preview", "edit", "edit-preview"):
+        assert MARKER in texts[view], view
     assert "The agenda has three parts." in texts["diff"]  # the clean line the attack replaced
     assert SUMMARY_MARKER in texts["history"]
     assert SUMMARY_MARKER in texts["recent"]
-    assert MARKER in texts["preview"]
-    assert MARKER in texts["edit"]
+    assert "My version: four parts." in texts["conflict"]
     assert any(
         dict(attrs).get("href") == url("page", page.slug) for tag, attrs in Document(attacked["search"][1]).elements
     )
 
 
-def views_naming(page: WikiPage, *, missing: str, member) -> dict:
-    """Each page that shows the title of ``page``, and the pages that repeat a name typed into a URL."""
+def views_naming(page: WikiPage, *, missing: str, linked: WikiPage, member) -> dict:
+    """Each page that shows the title of ``page``, and the pages that repeat a name typed into a URL.
+
+    ``page`` links to ``linked``, so it is listed among the pages that link there.
+    """
     reader, member_client = Client(raise_request_exception=False), Client(raise_request_exception=False)
     member_client.force_login(member)
     return {
         "page": fetch(reader, url("page", page.slug)),
         "history": fetch(reader, url("history", page.slug)),
         "recent": fetch(reader, url("recent")),
+        "index": fetch(reader, url("index")),
         "search": fetch(reader, url("search", query=f"?q={MARKER}")),
+        "backlinks": fetch(reader, url("backlinks", linked.slug)),
         "edit": fetch(member_client, url("edit", page.slug)),
         "missing": fetch(reader, url("page", missing)),
         "create": fetch(member_client, url("create", query="?" + urlencode({"title": missing}))),
@@ -254,24 +278,17 @@ def views_naming(page: WikiPage, *, missing: str, member) -> dict:
 
 @pytest.mark.parametrize("title", [pytest.param(title, id=name) for name, title in TITLES])
 def test_pages_showing_a_title_keep_nothing_that_runs(title, member):
-    clean_page = page_create(title="Clean probe", language="en", text=CLEAN_TEXT, author=member)
-    clean = views_naming(clean_page, missing="Clean probe elsewhere", member=member)
-    page = page_create(title=title, language="en", text=CLEAN_TEXT, author=member)
+    hub = page_create(title="Hub", language="en", text="Pages link here.\n", author=member)
+    linking = f"{CLEAN_TEXT}\nSee the [[Hub]].\n"
+    clean_page = page_create(title="Clean probe", language="en", text=linking, author=member)
+    clean = views_naming(clean_page, missing="Clean probe elsewhere", linked=hub, member=member)
+    page = page_create(title=title, language="en", text=linking, author=member)
     missing = f"{title.replace('/', '')} elsewhere"  # no such page: its name comes back from the URL
-    attacked = views_naming(page, missing=missing, member=member)
+    attacked = views_naming(page, missing=missing, linked=hub, member=member)
 
-    expected = {"missing": 404}
-    assert {view: status for view, (status, _) in clean.items() if status != expected.get(view, 200)} == {}
     names = [page.slug, clean_page.slug, missing, "Clean probe elsewhere"]
-    found = {
-        view: [f"HTTP {status}"]
-        if status != expected.get(view, 200)
-        else problems(html, allowed=guarded(clean[view][1], names), names=names)
-        for view, (status, html) in attacked.items()
-    }
-    failures = {view: listed for view, listed in found.items() if listed}
-    assert not failures, "\n".join(f"{view}: {listed}" for view, listed in failures.items())
+    assert_nothing_runs(attacked, clean, names=names, statuses={"missing": 404})
     texts = {view: Document(html).text for view, (_, html) in attacked.items()}
-    for view in ("page", "history", "recent", "search", "edit"):
+    for view in ("page", "history", "recent", "index", "search", "backlinks", "edit"):
         assert title in texts[view], view  # shown, as the plain text it is
     assert missing in texts["missing"]
