@@ -143,3 +143,24 @@ def test_queries_are_the_same_for_10_and_1000_revisions(client, wiki, member, co
         "member": {"page": 10, "history": 7, "recent changes": 6},  # + session, user, permissions
         "coordinator": {"page": 10, "history": 7, "recent changes": 6},
     }
+
+
+def test_lists_of_revisions_do_not_load_the_texts(client, wiki):
+    """History and recent changes show numbers, authors and summaries, 50 rows at a time. Loading each
+    row's text and HTML (up to 1 MB each) would make a page of history of a long page read 100 MB."""
+    agenda, authors, start = wiki
+    grow(agenda, 60, authors=authors, start=start)
+    for view in (url("history", agenda.slug), url("recent")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(view).status_code == 200
+        lists = [
+            q["sql"] for q in queries.captured_queries if 'FROM "wiki_revision"' in q["sql"] and "LIMIT" in q["sql"]
+        ]
+        assert lists, view
+        loaded = {
+            column
+            for sql in lists
+            for column in ('"wiki_revision"."text"', '"wiki_revision"."html"', '"wiki_wikipage"."text"')
+            if column in sql.partition(' FROM "wiki_revision"')[0]
+        }
+        assert loaded == set(), view
