@@ -11,7 +11,7 @@ import pytest
 from tests.factories import UserFactory
 from tests.threads import at_once
 from wiki.models import Revision, WikiPage
-from wiki.services import EditConflict, SaveResult, page_create, page_save
+from wiki.services import EditConflict, SaveResult, WikiError, page_create, page_revert, page_save
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -155,3 +155,80 @@ def test_ten_members_appending_at_the_end_at_once_lose_nothing():
         assert [line for line in saved_lines if line not in final] == []
         assert numbers(page) == list(range(1, len(saved_lines) + 2))
     assert refused  # the rounds did overlap
+
+
+def test_ten_members_creating_the_same_page_at_once_make_one_page():
+    members = UserFactory.create_batch(10)
+
+    results = at_once(
+        lambda member: page_create(
+            title="Interview guide", language="en", text=f"Questions drafted by {member.username}.\n", author=member
+        ),
+        members,
+    )
+
+    created = [r for r in results if isinstance(r, WikiPage)]
+    refused = [r for r in results if not isinstance(r, WikiPage)]
+    assert len(created) == 1, results
+    assert {(type(r), r.code, r.page) for r in refused} == {(WikiError, "slug_taken", created[0])}
+    assert WikiPage.objects.count() == 1
+    assert numbers(created[0]) == [1]
+
+
+def test_two_members_translating_the_same_page_at_once_make_one_translation():
+    agenda = new_page()
+    members = UserFactory.create_batch(2)
+
+    results = at_once(
+        lambda n: page_create(
+            title=["Araştırma gündemi", "Araştırma ajandası"][n],
+            language="tr",
+            text="Platform işçileri örgütleniyor.\n",
+            author=members[n],
+            translation_of=agenda,
+        ),
+        range(2),
+    )
+
+    created = [r for r in results if isinstance(r, WikiPage)]
+    refused = [r for r in results if not isinstance(r, WikiPage)]
+    assert len(created) == 1, results
+    assert [(type(r), r.code) for r in refused] == [(WikiError, "translation_exists")]
+    assert list(WikiPage.objects.filter(translation_group=agenda.translation_group).order_by("language")) == [
+        agenda,
+        created[0],
+    ]
+
+
+def test_a_revert_and_an_edit_at_once_keep_the_numbers_and_the_edit():
+    page = new_page()
+    member, coordinator = UserFactory(), UserFactory()
+    save(page, member, AGENDA.replace("in the autumn.", "in the spring."), base_number=1)  # revision 2, to undo
+    edit = AGENDA.replace("# Research agenda", "# Research agenda of the unit").replace(
+        "in the autumn.", "in the spring."
+    )
+
+    results = at_once(
+        lambda who: (
+            page_revert(page=WikiPage.objects.get(pk=page.pk), number=1, author=coordinator)
+            if who == "revert"
+            else save(page, member, edit, base_number=2)
+        ),
+        ["revert", "edit"],
+    )
+
+    reverted, edited = results
+    assert isinstance(reverted, Revision), reverted
+    assert isinstance(edited, SaveResult | EditConflict), edited
+    if isinstance(edited, EditConflict):
+        assert edited.mine == edit  # refused, and handed back whole
+        assert numbers(page) == [1, 2, 3]
+        return
+    assert numbers(page) == [1, 2, 3, 4]
+    # Whichever came second is the current text; the edit is in the history either way.
+    assert "# Research agenda of the unit" in edited.revision.text
+    if edited.revision.number == 4:
+        assert edited.merged  # merged onto the revert: its own change kept, the revert's too
+        assert current_text(page) == AGENDA.replace("# Research agenda", "# Research agenda of the unit")
+    else:
+        assert current_text(page) == AGENDA  # the revert came second and restored revision 1
