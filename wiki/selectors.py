@@ -14,6 +14,10 @@ from wagtail.search.backends import get_search_backend
 from .markdown import slug_for
 from .models import PageLink, Revision, WikiPage
 
+# Up to a megabyte each: lists of pages and revisions show titles, numbers and summaries, never these.
+LONG_PAGE_FIELDS = ("text",)
+LONG_REVISION_FIELDS = ("text", "html")
+
 
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
@@ -24,6 +28,7 @@ def page_list(*, language: str) -> QuerySet[WikiPage]:
     return (
         WikiPage.objects.filter(language=language)
         .select_related("current_revision__author")
+        .defer(*LONG_PAGE_FIELDS, "current_revision__text", "current_revision__html")
         .order_by("-updated_at", "-pk")
     )
 
@@ -103,7 +108,7 @@ def page_by_id(value) -> WikiPage | None:
 
 
 def page_history(page: WikiPage) -> QuerySet[Revision]:
-    return Revision.objects.filter(page=page).select_related("author").order_by("-number")
+    return Revision.objects.filter(page=page).select_related("author").defer(*LONG_REVISION_FIELDS).order_by("-number")
 
 
 def page_revisions(page: WikiPage, numbers) -> dict[int, Revision]:
@@ -130,7 +135,11 @@ def authors_since(page: WikiPage, *, after: int, before: int) -> list[str]:
 
 def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
     """Every page's revisions, newest first, optionally of one language or one member."""
-    revisions = Revision.objects.select_related("page", "author").order_by("-created_at", "-pk")
+    revisions = (
+        Revision.objects.select_related("page", "author")
+        .defer(*LONG_REVISION_FIELDS, "page__text")
+        .order_by("-created_at", "-pk")
+    )
     if language:
         revisions = revisions.filter(page__language=language)
     if member is not None:
@@ -145,7 +154,7 @@ def member_named(username: str):
 def backlinks(*, language: str, slug: str) -> QuerySet[WikiPage]:
     """Pages whose current text links to ``slug`` in ``language``: "what links here"."""
     linking = PageLink.objects.filter(to_language=language, to_slug=slug).values("from_page_id")
-    return WikiPage.objects.filter(pk__in=linking).order_by("title", "pk")
+    return WikiPage.objects.filter(pk__in=linking).defer(*LONG_PAGE_FIELDS).order_by("title", "pk")
 
 
 def page_search(*, language: str, query: str):
