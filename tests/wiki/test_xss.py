@@ -216,6 +216,7 @@ def views_showing(page: WikiPage, *, text: str, query: str, diff: tuple[int, int
         "recent": fetch(reader, url("recent")),
         "search": fetch(reader, url("search", query=f"?q={MARKER}")),
         "search-query": fetch(reader, url("search", query="?" + urlencode({"q": query}))),
+        "recent-by-member": fetch(reader, url("recent", query="?" + urlencode({"member": query}))),  # no such member
         "preview": fetch(member_client, url("preview"), {"text": text}),
         "edit": fetch(member_client, url("edit", page.slug)),
         "edit-preview": fetch(
@@ -240,9 +241,10 @@ def test_pages_showing_the_text_and_summary_keep_nothing_that_runs(text, member)
     page_save(page=page, text=attack, summary=summary, author=member, base_number=2)
     # Someone else, from revision 2, rewrote the line the attack replaced: both texts end up on the conflict page.
     mine = second.replace("The agenda has three parts.", f"My version: four parts.\n\n{text}")
-    attacked = views_showing(page, text=attack, query=one_line(text), diff=(2, 3), conflict=(2, mine), member=member)
+    query = one_line(text)[:150]  # what the search and member fields take
+    attacked = views_showing(page, text=attack, query=query, diff=(2, 3), conflict=(2, mine), member=member)
 
-    assert_nothing_runs(attacked, clean, names=[page.slug], statuses={"conflict": 409})
+    assert_nothing_runs(attacked, clean, names=[page.slug], statuses={"conflict": 409, "recent-by-member": 400})
     # The views did show what was attacked, so the checks above looked at something.
     texts = {view: Document(html).text for view, (_, html) in attacked.items()}
     for view in ("page", "preview", "edit", "edit-preview"):
@@ -251,6 +253,7 @@ def test_pages_showing_the_text_and_summary_keep_nothing_that_runs(text, member)
     assert SUMMARY_MARKER in texts["history"]
     assert SUMMARY_MARKER in texts["recent"]
     assert "My version: four parts." in texts["conflict"]
+    assert f"No member has the username “{query.strip()}”." in texts["recent-by-member"]
     assert any(
         dict(attrs).get("href") == url("page", page.slug) for tag, attrs in Document(attacked["search"][1]).elements
     )
