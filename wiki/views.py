@@ -282,8 +282,11 @@ def preview(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    rendered = render_markdown(form.cleaned_data["text"], language=get_language())
-    return render(request, "wiki/_preview.html", {"preview": rendered.html})
+    try:
+        html = preview_html(form.cleaned_data["text"])
+    except services.WikiError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
+    return render(request, "wiki/_preview.html", {"preview": html})
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -303,8 +306,21 @@ def _form_page(request, form, *, page=None, origin=None, preview=None, error=Non
     return render(request, "wiki/form.html", context, status=status)
 
 
-def _preview_of(form) -> str:
-    return render_markdown(form.cleaned_data["text"], language=get_language()).html
+def preview_html(text: str) -> str:
+    """What ``text`` will look like once saved; refused (WikiError) as a save would be: too long, too intricate."""
+    text = services.normalise_text(text)
+    if not text:
+        return ""
+    services._check_text(text)  # the same limit as a save, before any rendering work
+    return render_markdown(text, language=get_language()).html
+
+
+def _with_preview(request, form, **context):
+    """The form again with the preview of its text, or with the reason there is none."""
+    try:
+        return _form_page(request, form, preview=preview_html(form.cleaned_data["text"]), **context)
+    except services.WikiError as error:
+        return _form_page(request, form, error=error, status=error.status, **context)
 
 
 def create(request):
@@ -320,7 +336,7 @@ def create(request):
         data = form.cleaned_data
         origin = data["translation_of"]
         if "preview" in request.POST:
-            return _form_page(request, form, origin=origin, preview=_preview_of(form))
+            return _with_preview(request, form, origin=origin)
         try:
             page = services.page_create(
                 title=data["title"],
@@ -373,7 +389,7 @@ def edit(request, page):
         return _form_page(request, form, page=page, status=400)
     data = form.cleaned_data
     if "preview" in request.POST:
-        return _form_page(request, form, page=page, preview=_preview_of(form))
+        return _with_preview(request, form, page=page)
     try:
         result = services.page_save(
             page=page, text=data["text"], summary=data["summary"], author=request.user, base_number=data["base_number"]

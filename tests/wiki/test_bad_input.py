@@ -233,3 +233,18 @@ def test_numbers_beyond_any_revision_are_refused_not_crashed_on(member_client, p
     assert member_client.get(f"/en/wiki/+new/?translation_of={huge}").status_code == 404
     assert member_client.get(f"/en/wiki/+recent/?page={huge}").status_code == 200
     assert written() == before
+
+
+@BOTH
+def test_a_preview_of_text_over_one_megabyte(member_client, page, language):
+    too_long = "ğ" * (max_text_bytes() // 2) + "x"
+    message = {"en": "The text is too long", "tr": "Metin çok uzun"}
+    before = written()
+    response = member_client.post(
+        f"/{language}/wiki/{page.slug}/edit/", {"text": too_long, "base_number": 1, "preview": "1"}
+    )
+    refused(response, 413, message, language, before)
+    assert not BeautifulSoup(response.content.decode(), "html.parser").select(".wiki-preview")
+    response = member_client.post(f"/{language}/wiki/+preview/", {"text": too_long})
+    assert response.status_code == 413
+    assert message[language] in response.content.decode()
