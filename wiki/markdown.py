@@ -5,6 +5,10 @@ through nh3 (ammonia) with an allowlist afterwards: whatever the Markdown extens
 writer's raw HTML produce, only the tags, attributes, classes and URL schemes named here
 survive. Ids are prefixed (and in-page ``#fragment`` links with them) so that a page's text
 cannot clobber the ids of the surrounding site.
+
+Python-Markdown takes time that grows with the square of some constructs and recurses on
+nesting, so a text with too many of them is refused before rendering (``WikiError``, code
+``too_complex``): a member cannot tie up the server, nor the page's lock, with one save.
 """
 
 import re
@@ -17,7 +21,10 @@ import nh3
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from markdown.inlinepatterns import InlineProcessor
+
+from .errors import WikiError
 
 ID_PREFIX = "wiki-"
 MISSING_CLASS = "wiki-missing"
@@ -67,6 +74,29 @@ ALLOWED_CLASSES = {
 CODE_LANGUAGE = re.compile(r"^language-[\w+#.-]{1,40}$")
 SAFE_ID = re.compile(r"^[\w:.-]{1,200}$")
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# Python-Markdown's time grows with the square of some things, so a text with too many of them
+# is refused before rendering (measured: a 1 MB text that passes renders in about ten seconds,
+# while some that would not pass take hours).
+# - Nesting: quote and list markers before a line's text (each level parses the text again).
+NESTING_PREFIX = re.compile(r"[ \t]*(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]*)*")
+NESTING_MARKER = re.compile(r">|[-*+\d]+[.)]?")
+# A list item as Python-Markdown sees one (only at the start of a block: no list interrupts a paragraph).
+LIST_ITEM = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d{1,9}\.)[ \t]")
+MAX_NESTING = 10
+MAX_INDENT = 120
+# - The characters that start inline markup, within one run of inline text (a paragraph, a list
+#   item, a table row): each is matched by rescanning the rest of the run. The sum over the runs
+#   of their count squared is bounded. Fenced code is not inline text.
+INLINE_MARKUP = re.compile(r"[\[<&\\*_]")
+MAX_INLINE_WORK = 2_000_000
+FENCE = re.compile(r" {0,3}(```|~~~)")
+TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# - In the whole text: headings (the table of contents makes their ids unique one by one),
+#   code fences and footnotes (each is cut out of the whole text).
+HEADING_OR_FENCE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$|```|~~~)", re.MULTILINE)
+MAX_HEADINGS_AND_FENCES = 2000
+MAX_FOOTNOTES = 1000
 
 
 @dataclass
@@ -149,12 +179,75 @@ def sanitise(html: str) -> str:
     )
 
 
+def _too_complex() -> WikiError:
+    return WikiError(
+        _(
+            "This text is too intricate to be shown: it is nested too deeply, has too many links or marks "
+            "in one paragraph, or too many headings or notes. Split it into smaller paragraphs or pages."
+        ),
+        code="too_complex",
+        status=400,
+    )
+
+
+def _inline_runs(lines: list[str]):
+    """How much inline markup each run of inline text has, cutting the text roughly as Python-Markdown does.
+
+    A block (lines between blank lines) is a table if its second line is a table's separator,
+    then each row is a run; a list if its first line is a list item, then each item (with the
+    lines that continue it) is a run; else the whole block is one run.
+    """
+    run, fence, kind, depth = 0, None, None, 0
+    for line in lines:
+        opening = FENCE.match(line)
+        if fence:
+            fence = None if opening and opening.group(1) == fence else fence
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if not line.strip():
+            yield run
+            run, kind, depth = 0, None, 0
+            continue
+        depth += 1  # the line's place in its block
+        if depth == 1:
+            kind = "list" if LIST_ITEM.match(line) else "paragraph"
+        elif depth == 2 and kind == "paragraph" and TABLE_SEPARATOR.match(line):
+            kind = "table"
+        if kind == "table" or (kind == "list" and LIST_ITEM.match(line)):
+            yield run
+            run = 0
+        run += len(INLINE_MARKUP.findall(line))
+    yield run
+
+
+def check_renderable(text: str) -> None:
+    """Refuse, before any work, a text whose rendering would take far longer than its size suggests."""
+    lines = text.splitlines()
+    for line in lines:
+        prefix = NESTING_PREFIX.match(line).group()
+        if len(prefix) > MAX_INDENT or len(NESTING_MARKER.findall(prefix)) > MAX_NESTING:
+            raise _too_complex()
+    if len(HEADING_OR_FENCE.findall(text)) > MAX_HEADINGS_AND_FENCES or text.count("[^") > MAX_FOOTNOTES:
+        raise _too_complex()
+    work = 0
+    for count in _inline_runs(lines):
+        work += count * count
+        if work > MAX_INLINE_WORK:
+            raise _too_complex()
+
+
 def render(text: str, *, language: str) -> Rendered:
-    """The sanitised HTML of a page's Markdown and the slugs of the pages it links to (same language)."""
+    """The sanitised HTML of a page's Markdown and the slugs of the pages it links to (same language).
+
+    Raises ``WikiError`` (400) for a text that ``check_renderable`` refuses.
+    """
+    check_renderable(text)
     links: set[str] = set()
     with translation.override(language):
         md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists", "def_list", "abbr"],
+            extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
             extension_configs={
                 # align="…" instead of style="text-align: …": no style attribute survives sanitising.
                 "tables": {"use_align_attribute": True},
@@ -169,5 +262,8 @@ def render(text: str, *, language: str) -> Rendered:
             "wiki_link",
             175,  # after code spans and escapes, before Markdown's own [links]
         )
-        html = md.convert(text)
+        try:
+            html = md.convert(text)
+        except RecursionError:  # emphasis or HTML nested thousands deep
+            raise _too_complex() from None
     return Rendered(html=sanitise(html), links=links)

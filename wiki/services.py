@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .markdown import render, slug_for
+from .errors import WikiError
+from .markdown import check_renderable, render, slug_for
 from .merge import Conflict, merge
 from .models import PageLink, Revision, WikiPage
 
@@ -24,18 +25,6 @@ MAX_TITLE_LENGTH = 255
 MAX_SUMMARY_LENGTH = 300
 MAX_TAG_LENGTH = 100
 PROTECT_PERMISSION = "wiki.change_protected"
-
-
-class WikiError(Exception):
-    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code.
-
-    ``page`` is the page the refusal is about when there is one to link to (the page that
-    already has the title, the translation that already exists).
-    """
-
-    def __init__(self, message, *, code: str, status: int = 409, page: WikiPage | None = None):
-        super().__init__(message)
-        self.message, self.code, self.status, self.page = message, code, status, page
 
 
 class EditConflict(WikiError):
@@ -91,6 +80,7 @@ def _check_text(text: str) -> None:
             code="too_large",
             status=413,
         )
+    check_renderable(text)  # before any lock is taken
 
 
 def _check_summary(summary: str) -> str:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from wiki.errors import WikiError
 from wiki.markdown import render, slug_for
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,48 @@ def test_a_writers_own_classes_are_dropped():
 
     assert not page.find("span").has_attr("class")
     assert page.find("a")["class"] == ["wiki-missing"]
+
+
+# --- Texts that would take the renderer far too long are refused before it starts -------------
+# Python-Markdown rescans a paragraph for each bracket and parses the text again at each level of
+# nesting: 8,000 "[" in one paragraph take over a minute, and these texts would take hours.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[x\n" * 3000, id="brackets-in-one-paragraph"),
+        pytest.param("Intro\n" + "- [x\n" * 3000, id="list-lines-that-continue-a-paragraph"),
+        pytest.param("> [x\n" * 3000, id="brackets-in-one-quote"),
+        pytest.param("*" * 2000 + "a" + "*" * 2000, id="emphasis-nested-deep"),
+        pytest.param("&amp;" * 3000, id="entities"),
+        pytest.param(">" * 20 + " deep", id="quotes-nested-deep"),
+        pytest.param("".join("  " * depth + "- x\n" for depth in range(100)), id="lists-nested-deep"),
+        pytest.param("# x\n\n" * 2001, id="headings"),
+        pytest.param("".join(f"x[^{n}]\n\n[^{n}]: note\n\n" for n in range(600)), id="footnotes"),
+        pytest.param(("[a](b) " * 1100 + "\n\n") * 2, id="two-paragraphs-each-under-the-limit"),
+    ],
+)
+def test_a_text_too_intricate_to_render_is_refused_with_a_clear_message(text):
+    with pytest.raises(WikiError) as raised:
+        render(text, language="en")
+
+    assert (raised.value.code, raised.value.status) == ("too_complex", 400)
+    assert "Split it" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("- [a](https://example.org/x_y) *b*\n" * 3000, id="a-long-list-of-links"),
+        pytest.param("| a | b |\n|---|---|\n" + "| [x](y) *z* | w_1 |\n" * 3000, id="a-long-table-of-links"),
+        pytest.param("```\n" + "x_y = a[1] < b & c * d\n" * 5000 + "```\n", id="a-long-code-listing"),
+        pytest.param("".join("    " * depth + "- [x](y)\n" for depth in range(8)), id="lists-eight-deep"),
+        pytest.param("> " * 5 + "quoted five deep", id="quotes-five-deep"),
+        pytest.param("Workers **organise** across [networks](https://example.org).\n\n" * 3000, id="many-paragraphs"),
+    ],
+)
+def test_long_but_ordinary_texts_are_rendered(text):
+    html = render(text, language="en").html
+
+    assert BeautifulSoup(html, "html.parser").find(True) is not None

@@ -412,3 +412,15 @@ def test_a_superuser_counts_as_a_coordinator(make_page, member):
     page_protect(page=page, protected=True, by=admin)
 
     assert page_save(page=page, text="by the admin\n", author=admin, base_number=1).revision.number == 2
+
+
+def test_a_text_too_intricate_to_render_is_refused_before_anything_is_written(make_page, member):
+    page = make_page("Meetings")
+    intricate = "[x\n" * 3000
+
+    refused(
+        lambda: page_create(title="Brackets", language="en", text=intricate, author=member),
+        code="too_complex",
+        status=400,
+    )
+    refused(lambda: page_save(page=page, text=intricate, author=member, base_number=1), code="too_complex", status=400)
