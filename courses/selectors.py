@@ -171,3 +171,12 @@ def module_roster(*, module: CourseModulePage) -> list[Enrolment]:
         else:
             enrolment.position = None
     return enrolments
+
+
+def units_using_wiki_page(title: str) -> list[CourseUnit]:
+    """The units of live modules built from the wiki page ``title`` (any case), with their modules, in one query."""
+    return list(
+        CourseUnit.objects.filter(wiki_page__iexact=title.strip(), module__live=True)
+        .select_related("module")
+        .order_by("module__start_date", "module_id", "week")
+    )

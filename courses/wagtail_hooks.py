@@ -1,3 +1,4 @@
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,6 +8,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from . import demo
 from .models import CourseIndexPage, CourseModulePage
+from .selectors import units_using_wiki_page
 from .services import enrolment_promote
 
 
@@ -31,6 +33,22 @@ def promote_waitlist_after_capacity_change(request, page):
 
 
 hooks.register("load_demo", demo.load_demo)
+
+
+@hooks.register("wiki_page_sections")
+def units_built_from_wiki_page(request, page):
+    """A wiki page lists the units that name it, so readers find the course built from it.
+
+    Called by the wiki with its page; courses needs only the page's title and never imports the wiki.
+    """
+    units = units_using_wiki_page(page.title)
+    if not units:
+        return None
+    links = [
+        {"unit": unit, "url": unit.module.get_url(request) + unit.module.reverse_subpage("unit", args=[unit.week])}
+        for unit in units
+    ]
+    return render_to_string("courses/_wiki_units.html", {"links": links}, request=request)
 
 
 def translation_summary(module: CourseModulePage) -> str:

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("", include("seminars.urls")),
     path("timebank/", include("timebank.urls")),
+    path("wiki/", include("wiki.urls")),
     # Wagtail's catch-all page serving comes last.
     path("", include(wagtail_urls)),
 )

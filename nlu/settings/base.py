@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "courses",
     "seminars",
     "timebank",
+    "wiki",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -183,6 +184,11 @@ TIMEBANK_MAX_BALANCE_MINUTES = 6000
 # An exchange request not confirmed within this many days expires; one member may have this many waiting.
 TIMEBANK_REQUEST_DAYS = 14
 TIMEBANK_MAX_PENDING_REQUESTS = 20
+
+# --- Wiki -------------------------------------------------------------------------------------
+# A page's Markdown text may hold up to 1 MB (UTF-8); a member may save 30 edits a minute.
+WIKI_MAX_TEXT_BYTES = 1_000_000
+WIKI_EDITS_PER_MINUTE = 30
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

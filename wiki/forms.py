@@ -1,0 +1,100 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+
+from .models import Revision, WikiPage
+from .selectors import MAX_NUMBER, member_named, page_by_id
+from .services import max_text_bytes
+
+SEARCH_MAX_LENGTH = 200
+
+
+class TextField(forms.CharField):
+    """The Markdown as written (the service normalises it); its size is checked by the service, in bytes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Text"),
+            required=False,
+            strip=False,
+            help_text=_(
+                "Markdown. Link to another wiki page with [[Page name]] or [[Page name|words to show]]; "
+                "footnotes with [^1]."
+            ),
+            widget=forms.Textarea(attrs={"rows": 20, "maxlength": max_text_bytes()}),
+            **kwargs,
+        )
+
+
+def summary_field() -> forms.CharField:
+    max_length = Revision._meta.get_field("summary").max_length
+    return forms.CharField(
+        label=_("Edit summary"),
+        required=False,
+        max_length=max_length,
+        help_text=_("A few words on what you changed and why; shown in the history."),
+    )
+
+
+class PageField(forms.CharField):
+    """A page by its id, in a hidden input: the page a new one translates."""
+
+    widget = forms.HiddenInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        page = page_by_id(value)
+        if page is None:
+            raise forms.ValidationError(_("The page this should translate no longer exists."), code="invalid_choice")
+        return page
+
+
+class PageEditForm(forms.Form):
+    text = TextField()
+    summary = summary_field()
+    # The revision the editor started from: a save on top of a newer one is merged, never lost.
+    base_number = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_NUMBER)
+
+
+class PageCreateForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=WikiPage._meta.get_field("title").max_length,
+        help_text=_("The page's address is made from its title."),
+        error_messages={"required": _("Give the page a title.")},
+    )
+    text = TextField()
+    summary = summary_field()
+    tags = TagField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas, e.g. research, organising.")
+    )
+    translation_of = PageField(required=False)
+
+
+class PreviewForm(forms.Form):
+    text = TextField()
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the wiki"), max_length=SEARCH_MAX_LENGTH, required=False)
+
+
+class RecentChangesForm(forms.Form):
+    member = forms.CharField(label=_("Member (username)"), required=False, max_length=150)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("All languages")), *settings.LANGUAGES]
+
+    def clean_member(self):
+        username = self.cleaned_data["member"].strip()
+        if not username:
+            return None
+        member = member_named(username)
+        if member is None:
+            raise forms.ValidationError(_("No member has the username “%(username)s”."), params={"username": username})
+        return member

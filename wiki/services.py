@@ -1,0 +1,369 @@
+"""Writes of the wiki: create a page, save an edit (merging when the page moved on), revert, protect.
+
+Every write that adds a revision locks the page's row first and reads the current revision
+only then, so concurrent saves of one page queue and number their revisions 1, 2, 3… without
+gaps or duplicates: on PostgreSQL with SELECT ... FOR UPDATE, on SQLite because the transaction
+is IMMEDIATE. The unique (page, number) constraint stands behind that.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from .errors import WikiError
+from .markdown import check_renderable, render, slug_for
+from .merge import Conflict, merge
+from .models import PageLink, Revision, WikiPage
+
+MAX_TITLE_LENGTH = 255
+MAX_SUMMARY_LENGTH = 300
+MAX_TAG_LENGTH = 100
+PROTECT_PERMISSION = "wiki.change_protected"
+
+
+class EditConflict(WikiError):
+    """Both the editor and someone else changed the same lines: nothing is saved, nothing is lost.
+
+    ``mine`` is the editor's whole text as sent, ``merged`` the text with conflict markers to
+    resolve, ``base`` the revision the editor started from and ``theirs`` the current one (the
+    base for the next attempt).
+    """
+
+    def __init__(self, *, mine: str, merged: str, base: Revision, theirs: Revision, page: WikiPage):
+        super().__init__(
+            _(
+                "Someone else changed the same part of this page while you were editing. Nothing was saved "
+                "and your text is kept: resolve the marked places and save again."
+            ),
+            code="conflict",
+            status=409,
+            page=page,
+        )
+        self.mine, self.merged, self.base, self.theirs = mine, merged, base, theirs
+
+
+@dataclass
+class SaveResult:
+    revision: Revision
+    merged: bool
+
+
+def max_text_bytes() -> int:
+    return getattr(settings, "WIKI_MAX_TEXT_BYTES", 1_000_000)
+
+
+def normalise_text(text: str) -> str:
+    """Line ends as \\n (browsers send \\r\\n), one final newline: merges and comparisons see only real changes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return text + "\n" if text else ""
+
+
+def _check_author(author) -> None:
+    if author is None or not author.is_authenticated:
+        raise WikiError(_("Sign in to edit the wiki."), code="anonymous", status=403)
+
+
+def _check_text(text: str) -> None:
+    if not text:
+        raise WikiError(_("Write something on the page before saving it."), code="no_text", status=400)
+    size, limit = len(text.encode()), max_text_bytes()
+    if size > limit:
+        raise WikiError(
+            _("The text is too long: %(size)s bytes, and a page may hold at most %(limit)s.")
+            % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)},
+            code="too_large",
+            status=413,
+        )
+    check_renderable(text)  # before any lock is taken
+
+
+def _check_summary(summary: str) -> str:
+    summary = " ".join(summary.split())
+    if len(summary) > MAX_SUMMARY_LENGTH:
+        raise WikiError(
+            _("Keep the edit summary to %(limit)s characters.") % {"limit": MAX_SUMMARY_LENGTH},
+            code="summary_too_long",
+            status=400,
+        )
+    return summary
+
+
+def _check_may_edit(page: WikiPage, author) -> None:
+    if page.protected and not author.has_perm(PROTECT_PERMISSION):
+        raise WikiError(
+            _("This page is protected: only coordinators can change it."), code="protected", status=403, page=page
+        )
+
+
+def _check_rate(author) -> None:
+    """Counted in the database, so that the limit holds however many processes serve the site."""
+    limit = getattr(settings, "WIKI_EDITS_PER_MINUTE", 30)
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    if Revision.objects.filter(author=author, created_at__gte=since).count() >= limit:
+        raise WikiError(
+            _("You have saved %(limit)s edits in the last minute. Wait a minute, then save again.") % {"limit": limit},
+            code="rate_limited",
+            status=429,
+        )
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(" ".join(tag.split()) for tag in tags if tag.strip()))
+    if any(len(tag) > MAX_TAG_LENGTH for tag in cleaned):
+        raise WikiError(
+            _("A tag may have at most %(limit)s characters.") % {"limit": MAX_TAG_LENGTH}, code="bad_tag", status=400
+        )
+    return cleaned
+
+
+def _unchanged(page: WikiPage) -> WikiError:
+    return WikiError(
+        _("Nothing to save: the text is the same as the current version of the page."),
+        code="unchanged",
+        status=400,
+        page=page,
+    )
+
+
+def _lock(page: WikiPage) -> WikiPage:
+    """The page's row, locked, then its current revision in a query of its own.
+
+    Not in one query with a join: on PostgreSQL, a statement that waited for the lock sees the
+    page row as updated meanwhile but joins it to the revisions of its own, older snapshot, so
+    the new current revision would come back as None.
+    """
+    locked = WikiPage.objects.select_for_update().get(pk=page.pk)
+    if locked.current_revision_id is not None:
+        locked.current_revision = Revision.objects.get(pk=locked.current_revision_id)
+    return locked
+
+
+def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revision | None) -> Revision:
+    """Add the next revision to the locked page, make it current, re-index the page, rebuild its links.
+
+    ``parent`` is the revision the editor started from: the current one, or an older one when
+    the edit was merged.
+    """
+    rendered = render(text, language=locked.language)
+    now = timezone.now()
+    current = locked.current_revision
+    revision = Revision.objects.create(
+        page=locked,
+        number=current.number + 1 if current else 1,
+        parent=parent,
+        author=author,
+        text=text,
+        summary=summary,
+        html=rendered.html,
+        created_at=now,
+    )
+    locked.current_revision, locked.text, locked.updated_at = revision, text, now
+    locked.save(update_fields=["current_revision", "text", "updated_at"])  # post_save re-indexes it for search
+    PageLink.objects.filter(from_page=locked).delete()
+    PageLink.objects.bulk_create(
+        [PageLink(from_page=locked, to_slug=slug, to_language=locked.language) for slug in sorted(rendered.links)]
+    )
+    return revision
+
+
+def _refresh(page: WikiPage, locked: WikiPage) -> None:
+    """Bring the caller's object up to date with what was written to the locked copy."""
+    for name in ("current_revision", "text", "updated_at", "protected"):
+        setattr(page, name, getattr(locked, name))
+
+
+def _turn_red_links_blue(page: WikiPage) -> None:
+    """Pages that link to a new page were rendered with a red link to it: render their current text again.
+
+    The text stays as it is (append-only); only the stored HTML, a cache of it, changes. The
+    linking pages are locked in pk order, the one order used here, so that an edit of one of
+    them waits and then renders with the new page in place.
+    """
+    linking = (
+        PageLink.objects.filter(to_language=page.language, to_slug=page.slug)
+        .exclude(from_page=page)
+        .values_list("from_page_id", flat=True)
+    )
+    for pk in sorted(set(linking)):
+        other = _lock(WikiPage(pk=pk))
+        revision = other.current_revision
+        if revision is not None:
+            revision.html = render(revision.text, language=other.language).html
+            revision.save(update_fields=["html"])
+
+
+def _translation_taken(translation_of: WikiPage, language: str) -> WikiError | None:
+    if translation_of.language == language:
+        return WikiError(
+            _("A translation must be in another language than the page it translates."),
+            code="same_language",
+            status=409,
+            page=translation_of,
+        )
+    existing = WikiPage.objects.filter(translation_group=translation_of.translation_group, language=language).first()
+    if existing is not None:
+        return WikiError(
+            _("This page already has a translation in that language: %(title)s.") % {"title": existing.title},
+            code="translation_exists",
+            status=409,
+            page=existing,
+        )
+    return None
+
+
+def _slug_taken(slug: str, language: str) -> WikiError | None:
+    existing = WikiPage.objects.filter(language=language, slug=slug).first()
+    if existing is None:
+        return None
+    return WikiError(
+        _("A page with this name already exists: %(title)s.") % {"title": existing.title},
+        code="slug_taken",
+        status=409,
+        page=existing,
+    )
+
+
+@transaction.atomic
+def page_create(
+    *,
+    title: str,
+    language: str,
+    text: str,
+    summary: str = "",
+    author,
+    translation_of: WikiPage | None = None,
+    tags: Iterable[str] = (),
+) -> WikiPage:
+    """A new page with its first revision; as a translation, it joins the other page's translation group."""
+    _check_author(author)
+    title = " ".join(title.split())
+    if not title:
+        raise WikiError(_("Give the page a title."), code="no_title", status=400)
+    if len(title) > MAX_TITLE_LENGTH:
+        raise WikiError(
+            _("Keep the title to %(limit)s characters.") % {"limit": MAX_TITLE_LENGTH},
+            code="title_too_long",
+            status=400,
+        )
+    slug = slug_for(title)
+    if not slug:
+        raise WikiError(
+            _("A title needs at least one letter or digit; punctuation alone cannot name a page."),
+            code="bad_title",
+            status=400,
+        )
+    if language not in dict(settings.LANGUAGES):
+        raise WikiError(_("The wiki is not available in this language."), code="bad_language", status=400)
+    text = normalise_text(text)
+    _check_text(text)
+    summary = _check_summary(summary)
+    tags = _clean_tags(tags)
+    _check_rate(author)
+    refusal = _slug_taken(slug, language) or (translation_of and _translation_taken(translation_of, language))
+    if refusal:
+        raise refusal
+    page = WikiPage(title=title, slug=slug, language=language)
+    if translation_of is not None:
+        page.translation_group = translation_of.translation_group
+    try:
+        # A savepoint: when a concurrent request wins the insert, say which rule it broke.
+        with transaction.atomic():
+            page.save(force_insert=True)
+    except IntegrityError:
+        refusal = _slug_taken(slug, language) or (translation_of and _translation_taken(translation_of, language))
+        if refusal:
+            raise refusal from None
+        raise
+    _append(page, text=text, summary=summary, author=author, parent=None)
+    if tags:
+        page.tags.set(tags)
+    _turn_red_links_blue(page)
+    return page
+
+
+@transaction.atomic
+def page_save(*, page: WikiPage, text: str, summary: str = "", author, base_number: int) -> SaveResult:
+    """Save an edit started from revision ``base_number``; if the page moved on since, merge or refuse.
+
+    A clean three-way merge (base → current, base → the editor's text) is saved at once with
+    ``merged=True``. Overlapping changes raise ``EditConflict`` carrying the editor's text.
+    """
+    _check_author(author)
+    if isinstance(base_number, bool) or not isinstance(base_number, int):
+        raise WikiError(_("This edit does not say which version it started from."), code="bad_base", status=400)
+    text = normalise_text(text)
+    _check_text(text)
+    summary = _check_summary(summary)
+    locked = _lock(page)
+    _check_may_edit(locked, author)
+    _check_rate(author)
+    current = locked.current_revision
+    if base_number == current.number:
+        base, new_text, merged = current, text, False
+    else:
+        base = locked.revisions.filter(number=base_number).first()
+        if base is None:
+            raise WikiError(
+                _("This edit started from a version that is not one of this page's. Reload the page and edit again."),
+                code="bad_base",
+                status=400,
+                page=locked,
+            )
+        result = merge(
+            base=base.text,
+            theirs=current.text,
+            mine=text,
+            theirs_label=_("revision %(number)s (saved meanwhile)") % {"number": current.number},
+            mine_label=_("your text"),
+        )
+        if isinstance(result, Conflict):
+            raise EditConflict(mine=text, merged=result.text, base=base, theirs=current, page=locked)
+        new_text, merged = result, True
+        _check_text(new_text)
+    if new_text == current.text:
+        raise _unchanged(locked)
+    revision = _append(locked, text=new_text, summary=summary, author=author, parent=base)
+    _refresh(page, locked)
+    return SaveResult(revision=revision, merged=merged)
+
+
+@transaction.atomic
+def page_revert(*, page: WikiPage, number: int, author, summary: str = "") -> Revision:
+    """Bring back an earlier revision's text as a new revision (history is never rewritten)."""
+    _check_author(author)
+    summary = _check_summary(summary)
+    locked = _lock(page)
+    target = None
+    if isinstance(number, int) and not isinstance(number, bool):
+        target = locked.revisions.filter(number=number).first()
+    if target is None:
+        raise WikiError(
+            _("This page has no revision %(number)s.") % {"number": number}, code="no_revision", status=404, page=locked
+        )
+    _check_may_edit(locked, author)
+    _check_rate(author)
+    if target.text == locked.current_revision.text:
+        raise _unchanged(locked)
+    summary = summary or _("Reverted to revision %(number)s") % {"number": target.number}
+    revision = _append(locked, text=target.text, summary=summary, author=author, parent=locked.current_revision)
+    _refresh(page, locked)
+    return revision
+
+
+@transaction.atomic
+def page_protect(*, page: WikiPage, protected: bool, by) -> WikiPage:
+    """Protect a page (only coordinators may then edit it) or lift the protection."""
+    if by is None or not by.is_authenticated or not by.has_perm(PROTECT_PERMISSION):
+        raise WikiError(_("Only coordinators can protect or unprotect a page."), code="forbidden", status=403)
+    locked = _lock(page)
+    if locked.protected != protected:
+        locked.protected = protected
+        locked.save(update_fields=["protected"])
+    _refresh(page, locked)
+    return page
