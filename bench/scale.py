@@ -122,4 +122,3 @@ def open_accounts(balances: Counter) -> dict[int, int]:
         batch_size=5000,
     )
     return dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
-
