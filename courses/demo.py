@@ -121,9 +121,9 @@ SCALED_MODULES = 10
 SCALED_ENROLMENTS = 100
 SCALED_CAPACITY = 120
 SCALED_SLUG_PREFIX = "scale-"
-# In each block of ten modules, 0-6 are running, 7-9 open for enrolment; older blocks are finished.
-RUNNING_PER_BLOCK = 7
-WEEKS_BETWEEN_BLOCKS = 10
+# Every block of ten modules has the same shape, so N multiplies what runs as well as what is
+# past: in weeks from this Monday, modules 0-2 finished, 3-7 running, 8-9 open for enrolment.
+BLOCK_STARTS = [-17, -12, -8, -4, -3, -2, -1, 0, 1, 2]
 SCALED_ZONES = ["Europe/Istanbul", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata", "UTC"]
 THEMES = [
     ("Organising precarious workers", "Güvencesiz işçileri örgütlemek"),
@@ -152,10 +152,8 @@ def scaled_member_ids() -> list[int]:
 
 
 def scaled_start_date(number: int, today: datetime.date) -> datetime.date:
-    """Block 0 runs now or opens soon; each later block started ten weeks before the one before it."""
-    block, position = divmod(number, SCALED_MODULES)
     monday = today - datetime.timedelta(days=today.weekday())
-    return monday + datetime.timedelta(weeks=position - (RUNNING_PER_BLOCK - 1) - WEEKS_BETWEEN_BLOCKS * block)
+    return monday + datetime.timedelta(weeks=BLOCK_STARTS[number % SCALED_MODULES])
 
 
 def scaled_module(number: int, today: datetime.date) -> CourseModulePage:
@@ -194,11 +192,12 @@ def add_children(parent: Page, pages: list[Page]) -> list[Page]:
     checked once for the batch, and the tree paths continue after the last child as treebeard's
     would; ``Page.find_problems()`` finds nothing wrong afterwards (tests/nlu/test_demo_scale.py).
     """
-    slug_fields = [build_localized_fieldname("slug", code) for code, _name in settings.LANGUAGES]
-    taken = {slug for row in Page.objects.child_of(parent).values_list(*slug_fields) for slug in row if slug}
-    new = [getattr(page, name) for page in pages for name in slug_fields if getattr(page, name)]
-    if taken.intersection(new) or len(set(new)) != len(new):
-        raise ValueError("load_demo: a scaled page's slug is already in use under its parent")
+    siblings = Page.objects.child_of(parent)
+    for code, _name in settings.LANGUAGES:
+        field = build_localized_fieldname("slug", code)
+        new = [getattr(page, field) for page in pages if getattr(page, field)]
+        if len(set(new)) != len(new) or siblings.filter(**{f"{field}__in": new}).exists():
+            raise ValueError(f"load_demo: a new page's {field} is already in use under {parent.url_path}")
     last = parent.get_last_child()
     position = last._get_lastpos_in_path() if last else 0
     for page in pages:
