@@ -146,8 +146,10 @@ def measure_pages(server: Server, probed: dict, args) -> list[dict]:
         if not measured["requests"]:
             rows.append({**row, "failed": f"no answer within {args.seconds} s"})
             continue
-        floor = floor or measured["per_second"]  # the floor comes first
-        rows.append({**row, "load": measured, "floor_percent": round(100 * measured["per_second"] / floor)})
+        if row is probed["pages"][0]:  # the floor comes first
+            floor = measured["per_second"]
+        percent = round(100 * measured["per_second"] / floor) if floor else None
+        rows.append({**row, "load": measured, "floor_percent": percent})
     return rows
 
 

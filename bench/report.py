@@ -93,11 +93,11 @@ def write(run: dict, *, readme: bool) -> Path:
 
 
 def update_readme(text: str, path: Path) -> None:
-    """The README shows the latest run between its two markers, headings one level down."""
+    """The README shows the latest run between its two markers, under its "Latest results" heading."""
     readme = README.read_text()
     if README_START not in readme:
         return
-    body = re.sub(r"^(#+) ", r"#\1# ", text, flags=re.MULTILINE)
+    body = re.sub(r"^(#+) ", r"###\1 ", text, flags=re.MULTILINE)
     link = f"(from [`{path.relative_to(README.parent)}`]({path.relative_to(README.parent)}))"
     block = f"{README_START}\n{body}\n{link}\n{README_END}"
     README.write_text(
