@@ -117,7 +117,7 @@ def check_writes() -> dict:
     from courses.models import CourseModulePage, Enrolment, EnrolmentEvent
     from timebank.models import Transfer
 
-    module = CourseModulePage.objects.get(slug=BENCH_MODULE_SLUG)
+    module = CourseModulePage.objects.get(slug_en=BENCH_MODULE_SLUG)
     enrolments = Enrolment.objects.filter(module=module)
     active = enrolments.filter(status=Enrolment.Status.ACTIVE).count()
     waiting = sorted(enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("waitlist_number", flat=True))

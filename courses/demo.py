@@ -224,8 +224,8 @@ def ensure_scaled_modules(*, index: CourseIndexPage, scale: int, steward, today:
     """
     existing = set(
         CourseModulePage.objects.child_of(index)
-        .filter(slug__startswith=SCALED_SLUG_PREFIX)
-        .values_list("slug", flat=True)
+        .filter(slug_en__startswith=SCALED_SLUG_PREFIX)
+        .values_list("slug_en", flat=True)
     )
     missing = [n for n in range(scale * SCALED_MODULES) if scaled_slug(n) not in existing]
     members = scaled_member_ids()

@@ -106,7 +106,7 @@ def scaled_webinars(module: dict, tutor_ids: list[int], units: dict[int, int], n
             record=True,
             status=Webinar.Status.ENDED if ended else Webinar.Status.SCHEDULED,
             ended_at=starts_at + datetime.timedelta(minutes=120) if ended else None,
-            meeting_id=uuid.uuid5(SCALED_NAMESPACE, f"{module['slug']}:{number}"),
+            meeting_id=uuid.uuid5(SCALED_NAMESPACE, f"{module['slug_en']}:{number}"),
             created_by_id=tutor_ids[0] if tutor_ids else None,
         )
         yield webinar
@@ -115,9 +115,9 @@ def scaled_webinars(module: dict, tutor_ids: list[int], units: dict[int, int], n
 def ensure_scaled_webinars(*, now: datetime.datetime) -> int:
     """Sessions for the scaled modules that have none yet, bulk inserted; returns how many."""
     modules = list(
-        CourseModulePage.objects.filter(slug__startswith=SCALED_SLUG_PREFIX, webinars__isnull=True)
-        .order_by("slug")
-        .values("pk", "slug", "title_en", "title_tr", "start_date", "timezone")
+        CourseModulePage.objects.filter(slug_en__startswith=SCALED_SLUG_PREFIX, webinars__isnull=True)
+        .order_by("slug_en")
+        .values("pk", "slug_en", "title_en", "title_tr", "start_date", "timezone")
     )
     ids = [module["pk"] for module in modules]
     tutors: dict[int, list[int]] = {}
