@@ -52,7 +52,11 @@ def django_env(database_url: str) -> dict[str, str]:
 
 
 def manage(database_url: str, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(database_url), check=True)
+    """Run a management command; what it prints goes to var/bench/manage.log, errors to the terminal."""
+    with open(BENCH_VAR / "manage.log", "a") as log:
+        log.write(f"\n$ manage.py {' '.join(args)}\n")
+        log.flush()
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(database_url), stdout=log, check=True)
 
 
 def build(database_url: str, scale: int, log) -> dict[str, float]:
