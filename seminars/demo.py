@@ -93,7 +93,7 @@ def scaled_webinars(module: dict, tutor_ids: list[int], units: dict[int, int], n
             f"{module['title_en']}: session {number + 1}",
             f"{module['title_tr']}: {number + 1}. oturum",
         )
-        webinar = Webinar(
+        yield Webinar(
             title=title_en,
             title_en=title_en,
             title_tr=title_tr,
@@ -109,7 +109,6 @@ def scaled_webinars(module: dict, tutor_ids: list[int], units: dict[int, int], n
             meeting_id=uuid.uuid5(SCALED_NAMESPACE, f"{module['slug_en']}:{number}"),
             created_by_id=tutor_ids[0] if tutor_ids else None,
         )
-        yield webinar
 
 
 def ensure_scaled_webinars(*, now: datetime.datetime) -> int:
