@@ -1,0 +1,148 @@
+"""The parts of a run that need Django, each in a child process on the working copy.
+
+``python -m bench.probe <step> <output.json>`` with ``bench.settings`` and ``DATABASE_URL`` set
+by bench/run. Steps: ``pages`` (URLs, status and SQL queries per page, counted with the test client
+as the second of two requests), ``prepare-writes`` (a module to enrol in, signed-in sessions, the
+accounts that will pay each other) and ``check-writes`` (the invariants after the write load).
+"""
+
+import datetime
+import io
+import json
+import sys
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.core.management.base import CommandError  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from .pages import FLOOR, PAGES, Fixtures  # noqa: E402
+
+ENROL_CAPACITY = 100
+ENROL_MEMBERS = 1000
+TRANSFER_ACCOUNTS = 200
+# Cookie and header of every write request: Django accepts an unmasked secret in both.
+CSRF_SECRET = "benchbenchbenchbenchbenchbench12"
+BENCH_MODULE_SLUG = "bench-enrolment"
+
+
+def count(client: Client, url: str) -> tuple[int, int]:
+    client.get(url)  # warms the caches (site root paths, menus), as the measured requests find them
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return status, len(queries)
+
+
+def pages() -> dict:
+    fixtures = Fixtures()
+    client = Client()
+    results = []
+    for page in [FLOOR, *PAGES]:
+        try:
+            with translation.override("en"):
+                url = page.url(fixtures)
+        except (NoReverseMatch, LookupError) as error:
+            results.append({"page": page.name, "skipped": "not built yet", "why": str(error)})
+            continue
+        variants = [("anonymous", page.anonymous), ("signed in", page.signed_in)]
+        for variant in [name for name, wanted in variants if wanted]:
+            if variant == "signed in":
+                client.force_login(fixtures.member)
+            else:
+                client.logout()
+            status, queries = count(client, url)
+            results.append({"page": page.name, "variant": variant, "url": url, "status": status, "queries": queries})
+    return {"member": fixtures.member.username, "pages": results}
+
+
+def session_for(user) -> str:
+    """A signed-in session as the login view makes it, so that N members need not each post a password."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def prepare_writes() -> dict:
+    from courses.demo import add_children
+    from courses.models import CourseIndexPage, CourseModulePage, CourseUnit
+    from timebank.services import account_for
+
+    index = CourseIndexPage.objects.order_by("path").first()
+    with translation.override("en"):
+        module = CourseModulePage(
+            title="Bench enrolment",
+            title_en="Bench enrolment",
+            title_tr="Bench kaydı",
+            slug=BENCH_MODULE_SLUG,
+            slug_en=BENCH_MODULE_SLUG,
+            slug_tr=BENCH_MODULE_SLUG,
+            start_date=timezone.localdate() + datetime.timedelta(days=30),
+            capacity=ENROL_CAPACITY,
+            delivery_languages="en,tr",
+            live=True,
+            units=[CourseUnit(week=1, sort_order=1, title="Week 1", title_en="Week 1", title_tr="1. hafta")],
+        )
+        add_children(index, [module])
+        enrol_url = module.url + module.reverse_subpage("enrol")
+    members = list(get_user_model().objects.filter(username__regex=r"^member[0-9]{6}$").order_by("username"))
+    return {
+        "enrol": {
+            "url": enrol_url,
+            "capacity": ENROL_CAPACITY,
+            "sessions": [session_for(member) for member in members[:ENROL_MEMBERS]],
+        },
+        "transfer": {
+            "url": "/bench/transfer",
+            "accounts": [account_for(member).pk for member in members[-TRANSFER_ACCOUNTS:]],
+        },
+        "csrf": CSRF_SECRET,
+    }
+
+
+def check_writes() -> dict:
+    """What must hold after the write load, whatever the timing: capacity, one place each, a sound ledger."""
+    from courses.models import CourseModulePage, Enrolment, EnrolmentEvent
+    from timebank.models import Transfer
+
+    module = CourseModulePage.objects.get(slug_en=BENCH_MODULE_SLUG)
+    enrolments = Enrolment.objects.filter(module=module)
+    active = enrolments.filter(status=Enrolment.Status.ACTIVE).count()
+    waiting = sorted(enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("waitlist_number", flat=True))
+    members = list(enrolments.values_list("member_id", flat=True))
+    try:
+        call_command("timebank_audit", stdout=io.StringIO())
+        audit = "ok"
+    except CommandError as error:
+        audit = str(error)
+    return {
+        "enrolments": enrolments.count(),
+        "active": active,
+        "capacity": module.capacity,
+        "capacity respected": active <= module.capacity,
+        "waitlist numbered 1..n without gaps": waiting == list(range(1, len(waiting) + 1)),
+        "one enrolment per member": len(members) == len(set(members)),
+        "one event per enrolment": EnrolmentEvent.objects.filter(enrolment__module=module).count() == len(members),
+        "transfers": Transfer.objects.filter(idempotency_key__startswith="bench:").count(),
+        "timebank_audit": audit,
+    }
+
+
+STEPS = {"pages": pages, "prepare-writes": prepare_writes, "check-writes": check_writes}
+
+if __name__ == "__main__":
+    step, output = sys.argv[1], sys.argv[2]
+    with open(output, "w") as file:
+        json.dump(STEPS[step](), file, indent=2)
