@@ -54,7 +54,7 @@ PAGES = [
     BenchPage(
         "personal iCalendar feed", lambda f: reverse("seminars:member_ics", args=[f.feed_token]), signed_in=False
     ),
-    # The wiki (issue 5) and the timebank's pages (issue 6): names as their branches have them.
+    # The wiki and the timebank pages.
     BenchPage("wiki page", lambda f: reverse("wiki:page", args=[f.first("wiki.WikiPage", language="en").slug])),
     BenchPage("wiki history", lambda f: reverse("wiki:history", args=[f.first("wiki.WikiPage", language="en").slug])),
     BenchPage("recent changes", lambda f: reverse("wiki:recent")),
