@@ -296,37 +296,50 @@ def exchange_new(request):
     return render(request, "timebank/exchange_form.html", {"form": form, "offer": offer}, status=status)
 
 
+def _pay_from_form(request, form, pay, *, again: str, done: str):
+    """Pay with ``pay(data)`` once the form is valid: the transfer, or None and the status to answer with.
+
+    The account a payment opens for its recipient is in one transaction with the payment, so a
+    refusal writes nothing; a form sent again pays nothing more and says so (``again``).
+    """
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    data, started = form.cleaned_data, timezone.now()
+    try:
+        with transaction.atomic():
+            transfer = pay(data)
+        _made_now(transfer, started, again)
+    except TransferError as error:
+        return None, _refuse_on(form, error)
+    messages.success(request, done % {"amount": hours(transfer.minutes), "member": party(transfer.payee)})
+    return transfer, 200
+
+
 @login_required
 def gift_new(request):
     form = GiftForm(request.POST or None, initial={"member": request.GET.get("to", "")})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data, started = form.cleaned_data, timezone.now()
-            try:
-                # One transaction with the service's: an account opened for the recipient is
-                # rolled back with a refused gift, so a refusal writes nothing.
-                with transaction.atomic():
-                    commons = data["recipient"] == GiftForm.COMMONS
-                    to = services.commons_account() if commons else services.account_for(data["member"])
-                    transfer = services.gift_create(
-                        giver_member=request.user,
-                        to=to,
-                        minutes=data["total_minutes"],
-                        memo=data["memo"],
-                        form_token=data["form_token"],
-                    )
-                _made_now(transfer, started, _("This form was already sent; the hours were given once."))
-            except TransferError as error:
-                status = _refuse_on(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("You gave %(amount)s to %(member)s.")
-                    % {"amount": hours(transfer.minutes), "member": party(transfer.payee)},
-                )
-                return redirect("timebank:account")
+
+    def give(data):
+        commons = data["recipient"] == GiftForm.COMMONS
+        return services.gift_create(
+            giver_member=request.user,
+            to=services.commons_account() if commons else services.account_for(data["member"]),
+            minutes=data["total_minutes"],
+            memo=data["memo"],
+            form_token=data["form_token"],
+        )
+
+    transfer, status = _pay_from_form(
+        request,
+        form,
+        give,
+        again=_("This form was already sent; the hours were given once."),
+        done=_("You gave %(amount)s to %(member)s."),
+    )
+    if transfer:
+        return redirect("timebank:account")
     return render(request, "timebank/gift_form.html", {"form": form}, status=status)
 
 
@@ -541,28 +554,23 @@ def coordinate_reverse(request, pk):
 @coordinator_required
 def coordinate_grant(request):
     form = GrantForm(request.POST or None, initial={"member": request.GET.get("to", "")})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data, started = form.cleaned_data, timezone.now()
-            try:
-                with transaction.atomic():  # as for gifts: a refusal leaves no new account behind
-                    transfer = services.grant_create(
-                        to=services.account_for(data["member"]),
-                        minutes=data["total_minutes"],
-                        memo=data["memo"],
-                        by=request.user,
-                        form_token=data["form_token"],
-                    )
-                _made_now(transfer, started, _("This form was already sent; the credit was granted once."))
-            except TransferError as error:
-                status = _refuse_on(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(amount)s granted to %(member)s.")
-                    % {"amount": hours(transfer.minutes), "member": party(transfer.payee)},
-                )
-                return redirect("timebank:coordinate_account", pk=transfer.payee_id)
+
+    def grant(data):
+        return services.grant_create(
+            to=services.account_for(data["member"]),
+            minutes=data["total_minutes"],
+            memo=data["memo"],
+            by=request.user,
+            form_token=data["form_token"],
+        )
+
+    transfer, status = _pay_from_form(
+        request,
+        form,
+        grant,
+        again=_("This form was already sent; the credit was granted once."),
+        done=_("%(amount)s granted to %(member)s."),
+    )
+    if transfer:
+        return redirect("timebank:coordinate_account", pk=transfer.payee_id)
     return render(request, "timebank/coordinate_grant.html", {"form": form}, status=status)
