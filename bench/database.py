@@ -27,7 +27,6 @@ KEY_SOURCES = [
     "*/demo.py",
     "*/wagtail_hooks.py",
     "nlu/management/commands/load_demo.py",
-    "bench/scale.py",
     "requirements.txt",
 ]
 
@@ -66,13 +65,6 @@ def build(database_url: str, scale: int, log) -> dict[str, float]:
         "migrate": ["migrate", "--noinput"],
         "sync_translation_fields": ["sync_translation_fields", "--noinput"],
         f"load_demo --scale {scale}": ["load_demo", "--scale", str(scale)],
-        # Until the timebank's demo has a scale branch (see bench/scale.py).
-        "scaled transfers": [
-            "shell",
-            "--no-imports",
-            "-c",
-            f"from bench.scale import ensure_scaled_transfers; ensure_scaled_transfers({scale})",
-        ],
     }
     for name, args in steps.items():
         log(f"  {name} ...")

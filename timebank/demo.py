@@ -3,15 +3,21 @@
 Running it again changes nothing: every write goes through the services with a fixed key or
 form token, and the past dates are set only on what was written now. The sessions paid here
 are named in the memo rather than linked: timebank knows no seminars, and the demo's sessions
-have not yet taken place.
+have not yet taken place. With ``--scale N`` it adds the history of the host's scaled members
+(see the end of this module).
 """
 
 import datetime
+import random
+from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import ExchangeRequest, Offer, Transfer
+from .models import Account, ExchangeRequest, Offer, Transfer
 from .services import (
     account_for,
     commons_account,
@@ -222,3 +228,134 @@ def load_demo(*, scale: int, stdout) -> None:
     _exchanges(members, offers)
     _gift(members)
     stdout.write("Timebank: tutor credits, exchanges (one for steward to confirm), a gift, offers on the board.")
+    if scale:
+        created = ensure_scaled_transfers(scale)
+        stdout.write(f"Timebank: {created} transfers added between the scaled members.")
+
+
+# --- load_demo --scale N: 2,000 transfers per unit of N (DESIGN §5: 200k at N=100) ----------------
+# The host's load_demo adds 1,000 members per unit of N, named member000000, member000001, ...,
+# before it runs the apps' hooks; timebank knows no other app, so it finds them by that name.
+SCALED_USERNAMES = r"^member[0-9]{6}$"
+MEMBERS_PER_BLOCK = 1000
+TRANSFERS_PER_BLOCK = 2000
+GRANTS_PER_BLOCK = 200
+GRANT_MINUTES = 120
+SCALED_KEY_PREFIX = "demo-scale"
+SCALED_MEMOS = [
+    "Translating a leaflet into Turkish",
+    "Childcare during the branch meeting",
+    "Repairing a bicycle for deliveries",
+    "Setting up a phone for the webinars",
+    "Cooking for the picket line",
+    "Reading a contract together",
+]
+
+Move = tuple[int | None, int, int, str, str]  # payer (None: the commons), payee, minutes, kind, memo
+
+
+def scaled_member_ids() -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(username__regex=SCALED_USERNAMES)
+        .order_by("username")
+        .values_list("pk", flat=True)
+    )
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "TIMEBANK_MIN_BALANCE_MINUTES", -600),
+        getattr(settings, "TIMEBANK_MAX_BALANCE_MINUTES", 6000),
+    )
+
+
+def block_moves(block: int, members: list[int]) -> tuple[list[Move], Counter]:
+    """One block's grants from the commons, then exchanges between its members within their limits.
+
+    Seeded by the block number, so a block is the same whatever N; returns the moves (by member
+    id) and the balances they add up to.
+    """
+    low, high = _limits()
+    rng = random.Random(f"timebank-{block}")
+    balances: Counter = Counter()
+    moves: list[Move] = []
+    for member in rng.sample(members, GRANTS_PER_BLOCK):
+        balances[member] += GRANT_MINUTES
+        moves.append((None, member, GRANT_MINUTES, Transfer.Kind.GRANT, "Welcome credit from the commons"))
+    while len(moves) < TRANSFERS_PER_BLOCK:
+        payer, payee = rng.sample(members, 2)
+        minutes = rng.choice([30, 60, 90, 120])
+        if balances[payer] - minutes < low or balances[payee] + minutes > high:
+            continue
+        balances[payer] -= minutes
+        balances[payee] += minutes
+        moves.append(
+            (
+                payer,
+                payee,
+                minutes,
+                rng.choice([Transfer.Kind.EXCHANGE, Transfer.Kind.GIFT]),
+                rng.choice(SCALED_MEMOS),
+            )
+        )
+    return moves, balances
+
+
+@transaction.atomic
+def ensure_scaled_transfers(scale: int) -> int:
+    """The blocks of transfers still missing, bulk inserted with the balances they add up to; returns how many.
+
+    Each block of 1,000 scaled members gets 2,000 transfers; a block's first key marks it done.
+    The balances are computed here rather than by ``transfer_create`` (200k service calls would
+    take most of the ten minutes the whole scaled load may take); ``timebank_audit`` checks that
+    they agree with the ledger.
+    """
+    members = scaled_member_ids()
+    done = set(
+        Transfer.objects.filter(idempotency_key__regex=rf"^{SCALED_KEY_PREFIX}:[0-9]+:0$").values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    commons = commons_account()
+    created = 0
+    for block in range(min(scale, len(members) // MEMBERS_PER_BLOCK)):
+        if f"{SCALED_KEY_PREFIX}:{block}:0" in done:
+            continue
+        moves, balances = block_moves(block, members[block * MEMBERS_PER_BLOCK : (block + 1) * MEMBERS_PER_BLOCK])
+        accounts = _open_accounts(balances)
+        Transfer.objects.bulk_create(
+            [
+                Transfer(
+                    payer_id=commons.pk if payer is None else accounts[payer],
+                    payee_id=accounts[payee],
+                    minutes=minutes,
+                    kind=kind,
+                    memo=memo,
+                    idempotency_key=f"{SCALED_KEY_PREFIX}:{block}:{number}",
+                )
+                for number, (payer, payee, minutes, kind, memo) in enumerate(moves)
+            ],
+            batch_size=5000,
+        )
+        granted = sum(move[2] for move in moves if move[0] is None)
+        Account.objects.filter(pk=commons.pk).update(balance=F("balance") - granted)
+        created += len(moves)
+    return created
+
+
+def _open_accounts(balances: Counter) -> dict[int, int]:
+    """Account ids by member id: new accounts opened with their final balance, existing ones moved by it."""
+    existing = dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
+    for member_id, pk in existing.items():
+        Account.objects.filter(pk=pk).update(balance=F("balance") + balances[member_id])
+    low, high = _limits()
+    Account.objects.bulk_create(
+        [
+            Account(member_id=member_id, min_balance=low, max_balance=high, balance=balance)
+            for member_id, balance in balances.items()
+            if member_id not in existing
+        ],
+        batch_size=5000,
+    )
+    return dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
