@@ -6,3 +6,8 @@ class NluConfig(AppConfig):
     name = "nlu"
     verbose_name = _("Networked Labour University")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # After authentication: a member's own language and time zone win over the browser's.
     "nlu.middleware.MemberLocaleMiddleware",
     "nlu.middleware.MemberTimezoneMiddleware",
+    # Once language and zone are known, before any view work: anonymous pages from the cache.
+    "nlu.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -130,11 +132,22 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
+# Without Redis, files under var/: shared by the web server's processes and the Celery worker,
+# so that a write in one empties the anonymous page cache of all (nlu/page_cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Anonymous pages are served from the cache until any content changes, and at most this long
+# for what changes with the clock alone (0: no page cache).
+NLU_PAGE_CACHE_SECONDS = int(os.environ.get("NLU_PAGE_CACHE_SECONDS", "60"))
 
 # --- Celery (namespace CELERY_, read by nlu/celery.py) ---------------------------------------
 # Without a broker server, kombu's file-system transport under var/ lets a worker and beat run

@@ -1,0 +1,132 @@
+"""Anonymous pages come from the cache, and any change to the content shows at once."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import translation
+
+from nlu.models import HomePage
+from nlu.page_cache import GENERATION_KEY
+from tests.factories import UserFactory
+from wiki.services import page_create, page_save
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.NLU_PAGE_CACHE_SECONDS = 60
+
+
+def read_twice(client, url: str, django_assert_num_queries, **headers):
+    """The page, read once to fill the cache and once more from it (no query at all)."""
+    first = client.get(url, **headers)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url, **headers)
+    assert second.content == first.content
+    return second
+
+
+def test_a_visitor_reads_the_home_page_from_the_cache(client, demo, django_assert_num_queries):
+    page = read_twice(client, "/en/", django_assert_num_queries)
+    assert page["Content-Language"] == "en"
+    assert "Networked Labour University" in page.content.decode()
+    assert "Üye ol" in read_twice(client, "/tr/", django_assert_num_queries).content.decode()  # the Turkish "Join"
+
+
+def test_a_published_change_shows_at_once(client, demo, django_assert_num_queries):
+    read_twice(client, "/en/", django_assert_num_queries)
+    home = HomePage.objects.get(depth=2)
+    home.intro_en = "Courses start again in spring."
+    home.save_revision().publish()
+    assert "Courses start again in spring." in client.get("/en/").content.decode()
+
+
+def test_a_wiki_edit_shows_to_readers_at_once(client, demo, django_assert_num_queries):
+    author = get_user_model().objects.get(username="researcher")
+    with translation.override("en"):
+        page = page_create(title="Strike funds", language="en", text="First notes.\n", author=author)
+    url = f"/en/wiki/{page.slug}/"
+    assert "First notes." in read_twice(client, url, django_assert_num_queries).content.decode()
+    page_save(page=page, text="First notes.\n\nA second paragraph.\n", author=author, base_number=1)
+    assert "A second paragraph." in client.get(url).content.decode()
+
+
+def test_each_time_zone_has_its_own_copy(client, demo, django_assert_num_queries):
+    client.cookies["nlu_tz"] = "Europe/Istanbul"
+    assert "Europe/Istanbul" in read_twice(client, "/en/", django_assert_num_queries).content.decode()
+    client.cookies["nlu_tz"] = "America/Sao_Paulo"
+    assert "America/Sao_Paulo" in client.get("/en/").content.decode()
+
+
+def test_signed_in_members_are_never_served_from_the_cache(client, demo, django_assert_num_queries):
+    read_twice(client, "/en/", django_assert_num_queries)
+    member = UserFactory(username="berk", language="en")
+    client.force_login(member)
+    page = client.get("/en/").content.decode()
+    assert "berk" in page
+    assert "Sign out" in page
+
+
+def test_a_page_with_a_form_token_is_not_kept(client, demo):
+    """The sign-in form carries a CSRF token: every visitor gets their own, and its cookie."""
+    for _ in range(2):
+        client.cookies.clear()
+        answer = client.get("/en/accounts/login/")
+        assert answer.status_code == 200
+        assert "csrftoken" in answer.cookies
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client, demo, django_assert_num_queries):
+    """Signing out leaves "You have signed out." in a cookie: the cached home page would not show it."""
+    read_twice(client, "/en/", django_assert_num_queries)
+    client.force_login(get_user_model().objects.get(username="steward"))
+    home = client.post("/en/accounts/logout/", follow=True)
+    assert home.redirect_chain[-1][0] == "/en/"
+    assert "You have signed out." in home.content.decode()
+
+
+def test_a_write_moves_the_generation_now_and_again_at_commit(demo, django_capture_on_commit_callbacks):
+    """Another request may render old rows between the write and the commit: the commit moves it again."""
+    before = cache.get(GENERATION_KEY)
+    with django_capture_on_commit_callbacks() as at_commit:
+        UserFactory(username="deniz")
+    during = cache.get(GENERATION_KEY)
+    assert during != before
+    assert at_commit
+    for callback in at_commit:
+        callback()
+    assert cache.get(GENERATION_KEY) not in (before, during)
+
+
+def test_sessions_do_not_empty_the_cache(client, demo, django_assert_num_queries):
+    read_twice(client, "/en/", django_assert_num_queries)
+    before = cache.get(GENERATION_KEY)
+    other = type(client)()
+    other.force_login(get_user_model().objects.get(username="steward"))  # writes a session row
+    assert cache.get(GENERATION_KEY) == before
+
+
+def test_the_default_cache_is_shared_between_processes(tmp_path):
+    """Without Redis the web server's processes and the Celery worker share one cache (files under var/)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nlu.settings.dev",
+        "NLU_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    code = (
+        "import django, sys; django.setup(); from django.core.cache import cache; "
+        "from nlu.page_cache import GENERATION_KEY, new_generation; "
+        "sys.argv[1:] == ['write'] and new_generation(); print(cache.get(GENERATION_KEY))"
+    )
+    run = [sys.executable, "-c", code]
+    written = subprocess.run([*run, "write"], env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True)
+    read = subprocess.run(run, env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    assert len(written.stdout.strip()) == 32
+    assert read.stdout == written.stdout
