@@ -229,11 +229,12 @@ def load_demo(*, scale: int, stdout) -> None:
     _gift(members)
     stdout.write("Timebank: tutor credits, exchanges (one for steward to confirm), a gift, offers on the board.")
     if scale:
-        created = ensure_scaled_transfers(scale)
-        stdout.write(f"Timebank: {created} transfers added between the scaled members.")
+        transfers, offers = ensure_scaled_history(scale)
+        stdout.write(f"Timebank: {transfers} transfers and {offers} offers and requests added by the scaled members.")
 
 
-# --- load_demo --scale N: 2,000 transfers per unit of N (DESIGN §5: 200k at N=100) ----------------
+# --- load_demo --scale N: 2,000 transfers and 100 posts on the board per unit of N ---------------
+# (DESIGN §5: 200k transfers at N=100.)
 # The host's load_demo adds 1,000 members per unit of N, named member000000, member000001, ...,
 # before it runs the apps' hooks; timebank knows no other app, so it finds them by that name.
 SCALED_USERNAMES = r"^member[0-9]{6}$"
@@ -250,6 +251,27 @@ SCALED_MEMOS = [
     "Cooking for the picket line",
     "Reading a contract together",
 ]
+OFFERS_PER_BLOCK = 100
+# category, title in English, title in Turkish: each reads as something offered or needed.
+SCALED_OFFERS = [
+    ("teaching", "Practice for a first union meeting", "İlk sendika toplantısı için prova"),
+    ("translation", "Translating a leaflet between English and Turkish", "Bir bildiriyi İngilizce ve Türkçe çevirmek"),
+    ("digital", "Setting up a phone for the webinars", "Seminerler için telefon kurulumu"),
+    ("organising", "Planning a workplace petition", "İşyerinde imza kampanyası planlamak"),
+    ("legal", "Reading an employment contract together", "Bir iş sözleşmesini birlikte okumak"),
+    ("writing", "Editing the branch newsletter", "Şube bülteninin redaksiyonu"),
+    ("media", "A poster for the next branch meeting", "Bir sonraki şube toplantısı için afiş"),
+    ("care", "Childcare during the branch meeting", "Şube toplantısı sırasında çocuk bakımı"),
+    ("other", "Repairing a bicycle for deliveries", "Kurye bisikletinin tamiri"),
+]
+SCALED_DESCRIPTIONS = {
+    "en": ["Online or in person, on weekday evenings.", "An hour or two at the weekend.", "Online, within two weeks."],
+    "tr": [
+        "Çevrimiçi ya da yüz yüze, hafta içi akşamları.",
+        "Hafta sonu bir iki saat.",
+        "Çevrimiçi, iki hafta içinde.",
+    ],
+}
 
 Move = tuple[int | None, int, int, str, str]  # payer (None: the commons), payee, minutes, kind, memo
 
@@ -302,14 +324,35 @@ def block_moves(block: int, members: list[int]) -> tuple[list[Move], Counter]:
     return moves, balances
 
 
-@transaction.atomic
-def ensure_scaled_transfers(scale: int) -> int:
-    """The blocks of transfers still missing, bulk inserted with the balances they add up to; returns how many.
+def block_offers(block: int, members: list[int]) -> list[Offer]:
+    """One block's posts on the board: offers and needs, in English and Turkish, by its members (seeded)."""
+    rng = random.Random(f"timebank-offers-{block}")
+    offers = []
+    for _ in range(OFFERS_PER_BLOCK):
+        category, title_en, title_tr = rng.choice(SCALED_OFFERS)
+        language = rng.choice(["en", "tr"])
+        offers.append(
+            Offer(
+                author_id=rng.choice(members),
+                kind=rng.choice(Offer.Kind.values),
+                category=category,
+                title=title_en if language == "en" else title_tr,
+                description=rng.choice(SCALED_DESCRIPTIONS[language]),
+                language=language,
+            )
+        )
+    return offers
 
-    Each block of 1,000 scaled members gets 2,000 transfers; a block's first key marks it done.
-    The balances are computed here rather than by ``transfer_create`` (200k service calls would
-    take most of the ten minutes the whole scaled load may take); ``timebank_audit`` checks that
-    they agree with the ledger.
+
+@transaction.atomic
+def ensure_scaled_history(scale: int) -> tuple[int, int]:
+    """The blocks still missing, bulk inserted: transfers with the balances they add up to, and offers.
+
+    Each block of 1,000 scaled members gets 2,000 transfers and 100 posts on the board, written
+    together, so the key of a block's first transfer marks all of it done. The balances are
+    computed here rather than by ``transfer_create`` (200k service calls would take most of the
+    ten minutes the whole scaled load may take); ``timebank_audit`` checks that they agree with
+    the ledger. Returns how many transfers and offers were added.
     """
     members = scaled_member_ids()
     done = set(
@@ -318,11 +361,12 @@ def ensure_scaled_transfers(scale: int) -> int:
         )
     )
     commons = commons_account()
-    created = 0
+    transfers = offers = 0
     for block in range(min(scale, len(members) // MEMBERS_PER_BLOCK)):
         if f"{SCALED_KEY_PREFIX}:{block}:0" in done:
             continue
-        moves, balances = block_moves(block, members[block * MEMBERS_PER_BLOCK : (block + 1) * MEMBERS_PER_BLOCK])
+        block_members = members[block * MEMBERS_PER_BLOCK : (block + 1) * MEMBERS_PER_BLOCK]
+        moves, balances = block_moves(block, block_members)
         accounts = _open_accounts(balances)
         Transfer.objects.bulk_create(
             [
@@ -340,8 +384,9 @@ def ensure_scaled_transfers(scale: int) -> int:
         )
         granted = sum(move[2] for move in moves if move[0] is None)
         Account.objects.filter(pk=commons.pk).update(balance=F("balance") - granted)
-        created += len(moves)
-    return created
+        transfers += len(moves)
+        offers += len(Offer.objects.bulk_create(block_offers(block, block_members), batch_size=5000))
+    return transfers, offers
 
 
 def _open_accounts(balances: Counter) -> dict[int, int]:

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from courses.models import CourseModulePage, CourseUnit, Enrolment
 from seminars.models import CalendarFeed, Webinar
-from timebank.models import Account, Transfer
+from timebank.models import Account, Offer, Transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,11 @@ def snapshot() -> dict:
                 "payer__member__username", "payee__member__username", "minutes", "kind", "memo", "idempotency_key"
             )
         ),
+        "scaled offers": rows(
+            Offer.objects.filter(author__username__regex=r"^member[0-9]{6}$").values_list(
+                "author__username", "kind", "category", "language", "title", "description", "status"
+            )
+        ),
     }
 
 
@@ -103,6 +108,7 @@ def test_scale_1_builds_the_same_data_every_time():
     assert len(first["enrolments"]) == 10 * (100 + 1) + 1  # the steward follows the first ten, and Module 1
     assert len(first["scaled sessions"]) == 200
     assert len(first["scaled transfers"]) == 2000
+    assert len(first["scaled offers"]) == 100
 
 
 def test_running_it_again_doubles_nothing_and_the_ledger_adds_up():

@@ -3,9 +3,12 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 
+from timebank import demo as timebank_demo
 from timebank.models import Account, ExchangeRequest, Offer, Transfer
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,105 @@ def test_the_board_has_offers_and_requests_in_english_and_turkish_across_categor
     assert set(offers.values_list("kind", flat=True)) == {"offer", "request"}
     assert offers.values("category").distinct().count() >= 5
     assert offers.filter(status="closed").exists()
+
+
+# --- load_demo --scale N: the timebank's hook alone, given members named as the host names them ---
+
+
+def add_scaled_members(count: int) -> None:
+    """The members the host's ``load_demo --scale`` adds, by the names the timebank finds them by."""
+    User = get_user_model()
+    User.objects.bulk_create(
+        [User(username=f"member{n:06d}", email=f"member{n:06d}@example.org") for n in range(count)]
+    )
+
+
+def load_scaled(scale: int) -> None:
+    timebank_demo.load_demo(scale=scale, stdout=io.StringIO())
+
+
+def scaled_history() -> dict:
+    """The scaled transfers, offers and balances by natural keys (no ids, no creation times)."""
+    return {
+        "transfers": sorted(
+            Transfer.objects.filter(idempotency_key__startswith="demo-scale:").values_list(
+                "idempotency_key",
+                "payer__member__username",
+                "payer__system_name",
+                "payee__member__username",
+                "minutes",
+                "kind",
+                "memo",
+            ),
+            key=repr,  # the commons has no member: None does not compare with str
+        ),
+        "offers": sorted(
+            Offer.objects.filter(author__username__startswith="member").values_list(
+                "author__username", "kind", "category", "language", "title", "description", "status"
+            )
+        ),
+        "balances": sorted(
+            Account.objects.filter(member__username__startswith="member").values_list("member__username", "balance")
+        ),
+    }
+
+
+def test_each_unit_of_scale_adds_2000_transfers_and_100_posts_by_the_scaled_members(demo):
+    add_scaled_members(1000)
+
+    load_scaled(1)
+
+    history = scaled_history()
+    assert len(history["transfers"]) == 2000
+    grants = [row for row in history["transfers"] if row[2] == "commons"]
+    assert len(grants) == 200 and {row[5] for row in grants} == {"grant"}
+    assert {row[5] for row in history["transfers"]} == {"grant", "exchange", "gift"}
+    assert len(history["offers"]) == 100
+    assert {row[1] for row in history["offers"]} == {"offer", "request"}
+    assert {row[3] for row in history["offers"]} == {"en", "tr"}
+    assert len({row[2] for row in history["offers"]}) >= 5
+    assert {row[6] for row in history["offers"]} == {"active"}
+    assert audit() == "ok\n"
+
+
+def test_the_same_scale_builds_the_same_history_and_a_larger_one_only_adds(demo):
+    add_scaled_members(2000)
+
+    class Discard(Exception):
+        pass
+
+    with pytest.raises(Discard), transaction.atomic():
+        load_scaled(1)
+        first_build = scaled_history()
+        raise Discard
+    load_scaled(1)
+    assert scaled_history() == first_build
+
+    load_scaled(2)
+
+    history = scaled_history()
+    in_block_0 = [row for row in history["transfers"] if row[0].startswith("demo-scale:0:")]
+    assert in_block_0 == first_build["transfers"]
+    assert len(history["transfers"]) == 4000
+    assert [row for row in history["offers"] if row[0] < "member001000"] == first_build["offers"]
+    assert len(history["offers"]) == 200
+    assert audit() == "ok\n"
+
+
+def test_a_second_scaled_run_adds_nothing(demo):
+    add_scaled_members(1000)
+    load_scaled(1)
+    first = snapshot()
+
+    load_scaled(1)
+
+    assert snapshot() == first
+    assert audit() == "ok\n"
+
+
+def test_without_the_scaled_members_nothing_scaled_is_added(demo):
+    before = snapshot()
+
+    load_scaled(1)
+
+    assert snapshot() == before
