@@ -4,12 +4,22 @@ A feed carries the session page's URL, never a join URL: join URLs are bearer se
 """
 
 import datetime
+import hashlib
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language
 from icalendar import Calendar, Event
 
 from .models import Webinar
+
+# A kept feed is checked against its sessions on every request: this only lets unread ones go.
+FEED_CACHE_SECONDS = 24 * 60 * 60
 
 
 def webinar_event(webinar: Webinar) -> Event:
@@ -40,3 +50,29 @@ def calendar(webinars, *, name: str) -> bytes:
     if webinars:  # VTIMEZONE rules only from the first session on: a much smaller feed
         cal.add_missing_timezones(first_date=min(w.starts_at for w in webinars).date() - datetime.timedelta(days=366))
     return cal.to_ical()
+
+
+def feed_response(request, webinars, *, name: str, filename: str) -> HttpResponse:
+    """The feed of ``webinars`` (a queryset), built once per version of its sessions.
+
+    Calendar clients poll every few minutes. One small query of the sessions' versions gives
+    the feed's ETag; a client that already has that version gets a 304, any other the body
+    kept for this feed's URL while its ETag stays the same. Last-Modified is when this URL
+    first answered with this version, so a feed that changes back is still newer to a client.
+    """
+    versions = list(webinars.values_list("pk", "sequence", "status", "updated_at"))
+    fingerprint = repr((name, get_language(), settings.SITE_URL, versions))
+    etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
+    key = "seminars:feed:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is None or kept[0] != etag:
+        # HTTP dates count whole seconds: a change within the same second must still be later.
+        since = max(int(time.time()), kept[2] + 1) if kept else int(time.time())
+        kept = (etag, calendar(webinars, name=name), since)
+        cache.set(key, kept, FEED_CACHE_SECONDS)
+    _etag, body, since = kept
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(since)
+    return get_conditional_response(request, etag=etag, last_modified=since, response=response)

@@ -223,22 +223,16 @@ def recording_manage(request, pk, record_id):
     return redirect("seminars:detail", pk=pk)
 
 
-def _ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @require_GET
 def webinar_ics(request, pk):
     webinar = get_object_or_404(Webinar, pk=pk)
-    return _ics_response(ics.calendar([webinar], name=webinar.title), f"session-{pk}.ics")
+    return ics.feed_response(request, Webinar.objects.filter(pk=pk), name=webinar.title, filename=f"session-{pk}.ics")
 
 
 @require_GET
 def module_ics(request, module_pk):
     module = get_object_or_404(CourseModulePage, pk=module_pk)
-    return _ics_response(ics.calendar(module_webinars(module), name=module.title), f"module-{module_pk}.ics")
+    return ics.feed_response(request, module_webinars(module), name=module.title, filename=f"module-{module_pk}.ics")
 
 
 @require_GET
@@ -247,7 +241,7 @@ def member_ics(request, token):
     if feed is None:
         raise Http404(_("This calendar link is no longer valid."))
     name = _("NLU sessions of %(name)s") % {"name": feed.member}
-    return _ics_response(ics.calendar(member_feed_webinars(feed.member), name=name), "nlu-sessions.ics")
+    return ics.feed_response(request, member_feed_webinars(feed.member), name=name, filename="nlu-sessions.ics")
 
 
 @login_required

@@ -177,3 +177,42 @@ def test_personal_feed_token_can_be_replaced(as_role):
     assert new != old
     assert Client().get(old).status_code == 404
     assert Client().get(new).status_code == 200
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_polling_calendar_gets_304_until_the_feed_changes(as_role, feed_url, weekly, feed):
+    url, calendar_program = feed_url(feed), Client()
+    first = calendar_program.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    unchanged = calendar_program.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged["ETag"] == etag
+    assert calendar_program.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+
+    later = weekly.local_start.replace(tzinfo=None) + datetime.timedelta(hours=1)
+    assert as_role("tutor").post(f"/en/sessions/{weekly.pk}/edit/", schedule_form(later)).status_code == 302
+    changed = calendar_program.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert event_of(changed.content, weekly)["sequence"] > event_of(first.content, weekly)["sequence"]
+    # Changed within the same second, and still newer to a program that only sends the date.
+    assert calendar_program.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+
+
+def test_the_personal_feed_follows_withdrawing_and_enrolling_again(as_role, feed_url, weekly, module_1):
+    url, calendar_program = feed_url("personal"), Client()
+    enrolled = calendar_program.get(url)
+    assert f"{weekly.meeting_id}@nlu" in events(enrolled.content)
+
+    steward = as_role("enrolled")
+    assert steward.post(f"{module_1.url}withdraw/").status_code == 302
+    withdrawn = calendar_program.get(url, HTTP_IF_NONE_MATCH=enrolled["ETag"])
+    assert withdrawn.status_code == 200
+    assert f"{weekly.meeting_id}@nlu" not in events(withdrawn.content)
+
+    assert steward.post(f"{module_1.url}enrol/").status_code == 302
+    # The same sessions as at first, yet newer than what the program last read.
+    again = calendar_program.get(url, HTTP_IF_MODIFIED_SINCE=withdrawn["Last-Modified"])
+    assert again.status_code == 200
+    assert f"{weekly.meeting_id}@nlu" in events(again.content)
