@@ -52,6 +52,28 @@ def new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def content_generation() -> str:
+    """The current generation, started here if the cache has none (after a restart of Redis, say)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def until_content_changes(name: str, *parts, build):
+    """``build()``, kept until any content changes (or ``NLU_PAGE_CACHE_SECONDS``), per ``parts``."""
+    if page_cache_seconds() <= 0:
+        return build()
+    what = "\n".join([content_generation(), *map(str, parts)])
+    key = f"nlu:page-cache:{name}:" + hashlib.sha256(what.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, page_cache_seconds())
+    return value
+
+
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(content_changed, dispatch_uid=f"nlu.page_cache.{signal}")
@@ -102,12 +124,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         # The generation is read before the page is rendered, so a page stored under it was
         # rendered from rows at least as new as that generation.
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, None)
-            generation = cache.get(GENERATION_KEY, generation)
-        key = page_key(request, generation)
+        key = page_key(request, content_generation())
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

@@ -92,13 +92,15 @@ def _statement(request, account: Account):
 
 def _balance_chart(account: Account):
     series = selectors.balance_by_day(account)
+    last = len(series) - 1
     points = [
         charts.Point(
             value=balance,
             tick=date_format(day, "M") if day.day == 1 else "",
-            hover=f"{date_format(day, 'DATE_FORMAT')}: {hours(balance)}",
+            # A step chart names only its last point (today): a year of hover texts would go unread.
+            hover=f"{date_format(day, 'DATE_FORMAT')}: {hours(balance)}" if index == last else "",
         )
-        for day, balance in series
+        for index, (day, balance) in enumerate(series)
     ]
     return charts.step_chart(
         points,

@@ -8,9 +8,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from nlu.models import HomePage
+from nlu.models import HomePage, StandardPage
 from nlu.page_cache import GENERATION_KEY
 from tests.factories import UserFactory
 from wiki.services import page_create, page_save
@@ -130,3 +132,23 @@ def test_the_default_cache_is_shared_between_processes(tmp_path):
     assert written.returncode == 0, written.stderr
     assert len(written.stdout.strip()) == 32
     assert read.stdout == written.stdout
+
+
+def menu(client) -> list[str]:
+    page = client.get("/en/").content.decode()
+    nav = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    return [label.split(">")[-1] for label in nav.split("</a>")[:-1]]
+
+
+def test_the_menu_is_kept_per_member_until_the_site_changes(client, demo, django_assert_max_num_queries):
+    client.force_login(get_user_model().objects.get(username="steward"))
+    with CaptureQueriesContext(connection) as first:
+        assert "My hours" in menu(client)
+    with django_assert_max_num_queries(len(first) - 2):  # the site's menu pages and the course index
+        assert "My hours" in menu(client)
+    assert "My hours" not in menu(type(client)())  # a visitor's menu is their own
+
+    about = StandardPage.objects.get(slug_en="about")
+    about.show_in_menus = False
+    about.save_revision().publish()
+    assert "About NLU" not in menu(client)
