@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from courses.models import CourseModulePage, Enrolment
+from courses.services import enrolment_create
 from nlu.models import HomePage, StandardPage
 from nlu.page_cache import GENERATION_KEY
 from tests.factories import UserFactory
@@ -152,3 +154,15 @@ def test_the_menu_is_kept_per_member_until_the_site_changes(client, demo, django
     about.show_in_menus = False
     about.save_revision().publish()
     assert "About NLU" not in menu(client)
+
+
+def test_a_visitor_sees_places_taken_change_on_an_open_module(client, demo, django_assert_num_queries):
+    """The open module's page has no form for a visitor (a sign-in link instead), so it is kept."""
+    module = CourseModulePage.objects.get(slug_en="module-1")
+    page = read_twice(client, "/en/courses/module-1/", django_assert_num_queries).content.decode()
+    assert 'href="/en/accounts/login/?next=/en/courses/module-1/"' in page
+    taken = module.enrolments.filter(status=Enrolment.Status.ACTIVE).count()
+    assert f"{taken} of {module.capacity} places taken." in page
+
+    enrolment_create(module=module, member=UserFactory())
+    assert f"{taken + 1} of {module.capacity} places taken." in client.get("/en/courses/module-1/").content.decode()
