@@ -46,9 +46,7 @@ class Version:
     tags: tuple[str, ...] = ()
 
 
-AGENDA_EN_1 = f"""# Research agenda
-
-The Co-operations Research Unit writes this agenda together, in the open: anyone may read it,
+AGENDA_EN_1 = f"""The Co-operations Research Unit writes this agenda together, in the open: anyone may read it,
 every member may edit it.
 
 ## Questions
@@ -84,9 +82,7 @@ AGENDA_EN_3 = (
 """
 )
 
-AGENDA_TR_1 = f"""# Araştırma gündemi
-
-Kooperasyon Araştırma Birimi bu gündemi herkese açık olarak birlikte yazıyor: herkes okuyabilir,
+AGENDA_TR_1 = f"""Kooperasyon Araştırma Birimi bu gündemi herkese açık olarak birlikte yazıyor: herkes okuyabilir,
 her üye düzenleyebilir.
 
 ## Sorular
