@@ -163,6 +163,9 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
     transfers = load.post_all(
         server.port, load.transfer_requests(spec["transfer"], TRANSFERS), clients=WRITE_CLIENTS, expect=201
     )
+    wiki = spec["wiki"]
+    log(f"  wiki saves: {wiki['saves_per_page']} edits of each of {len(wiki['pages'])} pages, one client per page")
+    saves = load.post_lanes(server.port, load.wiki_lanes(wiki, spec["csrf"]), expect=302)
     checked = probe(env, "check-writes")
     enrolment_ok = (
         checked["capacity respected"]
@@ -170,6 +173,11 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
         and checked["one enrolment per member"]
         and checked["one event per enrolment"]
         and checked["enrolments"] == enrolments["done"]
+    )
+    wiki_ok = (
+        checked["wiki revisions numbered 1..n without gaps"]
+        and checked["wiki current revision is the newest"]
+        and checked["wiki revisions"] == saves["done"]
     )
     return [
         {
@@ -187,7 +195,15 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
             "invariants": f"timebank_audit {checked['timebank_audit']}; {checked['transfers']} in the ledger",
             "checked": checked,
         },
-        {"write": "wiki saves", "skipped": "not built yet"},
+        {
+            "write": "wiki saves (the edit view, each client its own page)",
+            "load": saves,
+            "invariants": (
+                f"{'ok' if wiki_ok else 'BROKEN'}: {checked['wiki revisions']} new revisions on "
+                f"{checked['wiki pages']} pages, numbered 1..n, the newest current"
+            ),
+            "checked": checked,
+        },
     ]
 
 

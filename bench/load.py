@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,14 +39,26 @@ def wrk(url: str, *, seconds: int, connections: int, cookie: str = "") -> dict:
     }
 
 
-def post_all(port: int, requests: list[tuple[str, bytes, dict]], *, clients: int, expect: int) -> dict:
-    """Post every (path, body, headers) once, ``clients`` at a time; throughput of those answered ``expect``."""
-    jobs = iter(requests)
+Job = tuple[str, bytes, dict]  # path, body, headers
+
+
+def post_all(port: int, requests: list[Job], *, clients: int, expect: int) -> dict:
+    """Post every request once, ``clients`` at a time, each client taking the next one left."""
+    queue = iter(requests)
+    return post_lanes(port, [queue] * clients, expect=expect)
+
+
+def post_lanes(port: int, lanes: list[Iterable[Job]], *, expect: int) -> dict:
+    """One client per lane, posting its requests in order; throughput of those answered ``expect``.
+
+    Lanes may be one shared iterator (``post_all``), or each its own list when a request depends
+    on the one before it succeeding (a wiki edit starts from the revision the last one made).
+    """
     lock = threading.Lock()
     statuses: Counter = Counter()
     latencies: list[float] = []
 
-    def client():
+    def client(jobs: Iterator[Job]):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while True:
             with lock:
@@ -68,7 +81,7 @@ def post_all(port: int, requests: list[tuple[str, bytes, dict]], *, clients: int
                 latencies.append(elapsed)
         connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(iter(lane),)) for lane in lanes]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -76,14 +89,15 @@ def post_all(port: int, requests: list[tuple[str, bytes, dict]], *, clients: int
         thread.join()
     seconds = time.perf_counter() - started
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    posted = len(latencies)
     return {
-        "clients": clients,
-        "requests": len(requests),
+        "clients": len(lanes),
+        "requests": posted,
         "done": statuses[expect],
         "per_second": round(statuses[expect] / seconds, 1),
         "p50_ms": round(quantiles[49] * 1000, 1),
         "p95_ms": round(quantiles[94] * 1000, 1),
-        "errors": len(requests) - statuses[expect],
+        "errors": posted - statuses[expect],
         "statuses": {str(status): n for status, n in sorted(statuses.items())},
     }
 
@@ -92,22 +106,24 @@ def form(**fields) -> bytes:
     return urlencode(fields).encode()
 
 
-def enrolment_requests(spec: dict, csrf: str) -> list[tuple[str, bytes, dict]]:
+def signed_in(session: str, csrf: str) -> dict:
+    """Headers of a form posted by a signed-in member: the session's cookie and the CSRF secret."""
+    return {"Cookie": f"sessionid={session}; csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"}
+
+
+def enrolment_requests(spec: dict, csrf: str) -> list[Job]:
     """One enrolment per signed-in member, all into the same module."""
     return [
         (
             spec["url"],
             form(csrfmiddlewaretoken=csrf),
-            {
-                "Cookie": f"sessionid={session}; csrftoken={csrf}",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+            signed_in(session, csrf),
         )
         for session in spec["sessions"]
     ]
 
 
-def transfer_requests(spec: dict, count: int) -> list[tuple[str, bytes, dict]]:
+def transfer_requests(spec: dict, count: int) -> list[Job]:
     """``count`` one-minute transfers between random pairs of the accounts (seeded: the same every run)."""
     rng = random.Random(0)
     pairs = (rng.sample(spec["accounts"], 2) for _ in itertools.repeat(None))
@@ -119,3 +135,25 @@ def transfer_requests(spec: dict, count: int) -> list[tuple[str, bytes, dict]]:
         )
         for number, (payer, payee) in zip(range(count), pairs, strict=False)
     ]
+
+
+def wiki_lanes(spec: dict, csrf: str) -> list[list[Job]]:
+    """Each page's saves in order, its editors taking turns.
+
+    Every save adds a line to the text of the one before and starts from the revision that one
+    made, as an editor who reloads the form does: on a correct server none needs a merge.
+    """
+    lanes = []
+    for page in spec["pages"]:
+        text, lane = page["text"], []
+        for number in range(1, spec["saves_per_page"] + 1):
+            text += f"\n- Observation {number}, noted during the benchmark.\n"
+            body = form(
+                csrfmiddlewaretoken=csrf,
+                text=text,
+                summary=spec["summary"],
+                base_number=page["number"] + number - 1,
+            )
+            lane.append((page["url"], body, signed_in(page["sessions"][number % len(page["sessions"])], csrf)))
+        lanes.append(lane)
+    return lanes

@@ -3,12 +3,14 @@
 ``python -m bench.probe <step> <output.json>`` with ``bench.settings`` and ``DATABASE_URL`` set
 by bench/run. Steps: ``pages`` (URLs, status and SQL queries per page, counted with the test client
 as the second of two requests), ``prepare-writes`` (a module to enrol in, signed-in sessions, the
-accounts that will pay each other) and ``check-writes`` (the invariants after the write load).
+accounts that will pay each other, the wiki pages to edit and their editors) and ``check-writes``
+(the invariants after the write load).
 """
 
 import datetime
 import io
 import json
+import math
 import sys
 
 import django
@@ -23,7 +25,7 @@ from django.core.management.base import CommandError  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from .pages import FLOOR, PAGES, Fixtures  # noqa: E402
@@ -31,6 +33,11 @@ from .pages import FLOOR, PAGES, Fixtures  # noqa: E402
 ENROL_CAPACITY = 100
 ENROL_MEMBERS = 1000
 TRANSFER_ACCOUNTS = 200
+# One client per page (as many as bench/run has write clients), each saving its own page from
+# that page's current revision.
+WIKI_PAGES = 20
+WIKI_SAVES_PER_PAGE = 50
+WIKI_SUMMARY = "bench edit"
 # Cookie and header of every write request: Django accepts an unmasked secret in both.
 CSRF_SECRET = "benchbenchbenchbenchbenchbench12"
 BENCH_MODULE_SLUG = "bench-enrolment"
@@ -75,6 +82,24 @@ def session_for(user) -> str:
     return session.session_key
 
 
+def bench_wiki_pages():
+    """The scaled research notes the wiki benchmark edits: the same ones in prepare- and check-writes."""
+    from wiki.models import WikiPage
+
+    pages = WikiPage.objects.filter(language="en", slug__startswith="research-note-").order_by("slug")
+    return list(pages.select_related("current_revision")[:WIKI_PAGES])
+
+
+def wiki_editors(members: list, pages: int) -> list[list]:
+    """Each page's editors: enough members that none saves more than the per-member limit a minute.
+
+    Each editor saves at most ``WIKI_EDITS_PER_MINUTE`` times in the whole run, so the limit (a
+    refusal, 429) cannot be met however fast the server answers.
+    """
+    per_page = math.ceil(WIKI_SAVES_PER_PAGE / getattr(settings, "WIKI_EDITS_PER_MINUTE", 30))
+    return [members[number * per_page : (number + 1) * per_page] for number in range(pages)]
+
+
 def prepare_writes() -> dict:
     from courses.demo import add_children
     from courses.models import CourseIndexPage, CourseModulePage, CourseUnit
@@ -108,12 +133,29 @@ def prepare_writes() -> dict:
             "url": "/bench/transfer",
             "accounts": [account_for(member).pk for member in members[-TRANSFER_ACCOUNTS:]],
         },
+        "wiki": wiki_spec(members),
         "csrf": CSRF_SECRET,
     }
 
 
+def wiki_spec(members: list) -> dict:
+    """Each page's edit form as its editor would load it: address, current revision, its text; their sessions."""
+    pages = bench_wiki_pages()
+    with translation.override("en"):
+        forms = [
+            {
+                "url": reverse("wiki:edit", args=[page.slug]),
+                "number": page.current_revision.number,
+                "text": page.current_revision.text,
+                "sessions": [session_for(editor) for editor in editors],
+            }
+            for page, editors in zip(pages, wiki_editors(members, len(pages)), strict=True)
+        ]
+    return {"saves_per_page": WIKI_SAVES_PER_PAGE, "summary": WIKI_SUMMARY, "pages": forms}
+
+
 def check_writes() -> dict:
-    """What must hold after the write load, whatever the timing: capacity, one place each, a sound ledger."""
+    """What must hold after the write load, whatever the timing: capacity, one place each, a sound ledger, ..."""
     from courses.models import CourseModulePage, Enrolment, EnrolmentEvent
     from timebank.models import Transfer
 
@@ -137,6 +179,28 @@ def check_writes() -> dict:
         "one event per enrolment": EnrolmentEvent.objects.filter(enrolment__module=module).count() == len(members),
         "transfers": Transfer.objects.filter(idempotency_key__startswith="bench:").count(),
         "timebank_audit": audit,
+        **check_wiki(),
+    }
+
+
+def check_wiki() -> dict:
+    """The saves' revisions counted; each page's history numbered 1..n, its newest revision current."""
+    from wiki.models import Revision
+
+    pages = bench_wiki_pages()
+    numbers = {page.pk: [] for page in pages}
+    for page_id, number in Revision.objects.filter(page__in=pages).order_by("number").values_list("page", "number"):
+        numbers[page_id].append(number)
+    return {
+        "wiki pages": len(pages),
+        "wiki revisions": Revision.objects.filter(page__in=pages, summary=WIKI_SUMMARY).count(),
+        "wiki revisions numbered 1..n without gaps": all(
+            found == list(range(1, len(found) + 1)) for found in numbers.values()
+        ),
+        "wiki current revision is the newest": all(
+            page.current_revision.number == numbers[page.pk][-1] and page.text == page.current_revision.text
+            for page in pages
+        ),
     }
 
 
