@@ -1,21 +1,30 @@
+import functools
+
 from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 COMMONS = "commons"
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> tuple[tuple[str, str], ...]:
     """Languages an offer may be written in: the site's first, then every other Django knows."""
-    site = list(settings.LANGUAGES)
-    known = {code for code, _name in site}
-    others = sorted(
-        ((code, _(name)) for code, name in global_settings.LANGUAGES if code not in known), key=lambda c: str(c[1])
-    )
-    return [(code, _(name)) for code, name in site] + others
+    return _language_choices(get_language(), tuple(settings.LANGUAGES))
+
+
+@functools.cache
+def _language_choices(language: str, site: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Named and sorted once per language: a page with the board's filters asks three times."""
+    with override(language):
+        known = {code for code, _name in site}
+        others = sorted(
+            ((code, gettext(name)) for code, name in global_settings.LANGUAGES if code not in known),
+            key=lambda choice: choice[1],
+        )
+        return tuple((code, gettext(name)) for code, name in site) + tuple(others)
 
 
 class Account(models.Model):
