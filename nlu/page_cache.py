@@ -7,9 +7,10 @@ bookkeeping in ``IGNORED_MODELS``) moves the cache to a new generation, so nothi
 know which page shows which row. ``NLU_PAGE_CACHE_SECONDS`` bounds how long a page may show
 content that moves with the clock alone (a session going live, the week of a module).
 
-Only a plain, public answer is kept: a 200 HTML page that sets no cookie, uses no CSRF token
-and is not marked private. Signed-in members, visitors with messages waiting, and every
-request but GET are served as usual.
+Only a plain, public answer is kept: a 200 HTML page or calendar feed that sets no cookie,
+uses no CSRF token and is not marked private. Signed-in members, visitors with messages
+waiting, and every request but GET are served as usual. A kept answer keeps its ETag, so
+Django's ``ConditionalGetMiddleware`` still answers a calendar that has it with a 304.
 """
 
 import hashlib
@@ -30,6 +31,7 @@ IGNORED_FIELDS = {"last_login"}
 # Cookies that leave an anonymous page as it is (the zone cookie is part of the key).
 HARMLESS_COOKIES = {"csrftoken", "django_language", "nlu_tz"}
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
+KEPT_TYPES = ("text/html", "text/calendar")
 
 
 def page_cache_seconds() -> int:
@@ -91,7 +93,7 @@ def cacheable_request(request) -> bool:
 def cacheable_response(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if request.META.get("CSRF_COOKIE_USED") or not response.get("Content-Type", "").startswith("text/html"):
+    if request.META.get("CSRF_COOKIE_USED") or not response.get("Content-Type", "").startswith(KEPT_TYPES):
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-cache", "no-store")):

@@ -16,6 +16,7 @@ from courses.models import CourseModulePage, Enrolment
 from courses.services import enrolment_create
 from nlu.models import HomePage, StandardPage
 from nlu.page_cache import GENERATION_KEY
+from seminars.models import CalendarFeed
 from tests.factories import UserFactory
 from wiki.services import page_create, page_save
 
@@ -166,3 +167,24 @@ def test_a_visitor_sees_places_taken_change_on_an_open_module(client, demo, djan
 
     enrolment_create(module=module, member=UserFactory())
     assert f"{taken + 1} of {module.capacity} places taken." in client.get("/en/courses/module-1/").content.decode()
+
+
+def test_a_calendar_program_polls_the_feed_from_the_cache(client, demo, django_assert_num_queries):
+    """A calendar has no session: its feed is kept like a visitor's page, and still answered with 304s."""
+    token = CalendarFeed.objects.create(member=get_user_model().objects.get(username="steward")).token
+    url = f"/en/sessions/calendar/{token}.ics"
+    feed = read_twice(client, url, django_assert_num_queries)
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in feed.content
+    with django_assert_num_queries(0):
+        unchanged = client.get(url, HTTP_IF_NONE_MATCH=feed["ETag"])
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+
+
+def test_a_browser_that_has_the_page_gets_a_304(client, demo):
+    first = client.get("/en/")
+    assert first.has_header("ETag")
+    again = client.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
