@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_language
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -58,6 +59,25 @@ class CourseIndexPage(Page):
         context["language"] = language if language in dict(settings.LANGUAGES) else ""
         context["sections"] = module_listing(index=self, language=context["language"])
         return context
+
+    def route_to_module(self, request, path_components):
+        """Route to the module that the URL's next segment names, in one query however many modules there are.
+
+        wagtail-modeltranslation's ``route`` loads every child page to compare slugs in Python;
+        this asks the database for the one whose slug in the active language (or its fallback)
+        matches. CoursesConfig.ready() puts it back as ``route`` after wagtail-modeltranslation
+        replaces the ``route`` of every translated page model.
+        """
+        from .selectors import module_for_slug
+
+        if not path_components:
+            return Page.route(self, request, path_components)
+        module = module_for_slug(index=self, slug=path_components[0], language=get_language())
+        if module is None:
+            raise Http404
+        return module.route(request, path_components[1:])
+
+    route = route_to_module
 
 
 class CourseModulePage(RoutablePageMixin, Page):
@@ -284,7 +304,8 @@ class Enrolment(models.Model):
                 name="courses_waitlist_number_iff_waitlisted",
             ),
         ]
-        indexes = [models.Index(fields=["member", "status"])]
+        # A member's enrolments (dashboard, feeds); a module's enrolled members (places taken, waitlist).
+        indexes = [models.Index(fields=["member", "status"]), models.Index(fields=["module", "status"])]
 
     def __str__(self) -> str:
         return f"{self.member} – {self.module} ({self.status})"

@@ -1,11 +1,15 @@
 """Reads of the courses app. Each returns what a page needs in a fixed number of queries."""
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+from wagtail.models import Page
 
 from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
 
@@ -44,6 +48,34 @@ def language_filter(code: str) -> Q:
         | Q(delivery_languages__endswith=f",{code}")
         | Q(delivery_languages__contains=f",{code},")
     )
+
+
+def children_of(page: Page, model: type[Page]):
+    """The ``model`` pages directly below ``page``, found by their tree path range.
+
+    This is treebeard's ``get_children()`` for a page type: a search in the path index on every
+    database, where Wagtail's ``child_of()`` is a ``LIKE`` that SQLite scans the whole page table for.
+    """
+    return model.objects.filter(depth=page.depth + 1, path__range=Page._get_children_path_interval(page.path))
+
+
+def translated_slug_q(slug: str, language: str) -> Q:
+    """Pages whose slug reads ``slug`` in ``language``, as modeltranslation reads it.
+
+    ``page.slug`` is the slug of the language if it has one, else of its first fallback that has
+    one (Turkish, then English), so a Turkish URL of a module with no Turkish slug uses the English one.
+    """
+    parts, none_before = [], Q()
+    for code in resolution_order(language):
+        field = build_localized_fieldname("slug", code)
+        parts.append(none_before & Q(**{field: slug}))
+        none_before &= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+    return reduce(operator.or_, parts)
+
+
+def module_for_slug(*, index: CourseIndexPage, slug: str, language: str) -> CourseModulePage | None:
+    """The module below ``index`` that the URL segment ``slug`` names in ``language``, in one query."""
+    return children_of(index, CourseModulePage).filter(translated_slug_q(slug, language)).order_by("path").first()
 
 
 def module_listing(*, index: CourseIndexPage, language: str = "", now: datetime.datetime | None = None) -> dict:
@@ -112,18 +144,34 @@ def _progress(module, enrolment, units, done_ids, now) -> ModuleProgress:
     )
 
 
+def member_enrolment(*, module: CourseModulePage, member) -> Enrolment | None:
+    """The member's live enrolment in the module, with its waitlist position; None for anonymous.
+
+    Looked up once per module object: the module page needs it, and so do the sections other
+    apps add to that page (seminars: may the member watch the recordings?).
+    """
+    if not member.is_authenticated:
+        return None
+    known = module.__dict__.setdefault("_member_enrolments", {})
+    if member.pk not in known:
+        live = module.enrolments.filter(member=member, status__in=Enrolment.LIVE)
+        known[member.pk] = with_waitlist_positions(live).first()
+    return known[member.pk]
+
+
 def module_progress(*, module: CourseModulePage, member, now: datetime.datetime | None = None) -> ModuleProgress:
-    """The module's units with their opening times, and the member's enrolment and progress."""
+    """The module's units with their opening times, and the member's enrolment and progress.
+
+    Two queries for a member: the units, each marked done or not in the same query, and the enrolment.
+    """
     now = now or timezone.now()
-    units = list(module.units.order_by("week"))
-    enrolment = None
-    done_ids: set[int] = set()
+    units = module.units.order_by("week")
     if member.is_authenticated:
-        enrolment = module.enrolments.filter(member=member, status__in=Enrolment.LIVE).first()
-        if enrolment:
-            done_ids = set(
-                UnitCompletion.objects.filter(member=member, unit__module=module).values_list("unit_id", flat=True)
-            )
+        units = units.annotate(done_by_member=Exists(UnitCompletion.objects.filter(unit=OuterRef("pk"), member=member)))
+    units = list(units)
+    enrolment = member_enrolment(module=module, member=member)
+    # Progress belongs to an enrolment: without a live one, no unit shows as done.
+    done_ids = {unit.id for unit in units if enrolment and unit.done_by_member}
     return _progress(module, enrolment, units, done_ids, now)
 
 

@@ -32,7 +32,8 @@ def module_overview(request, module: CourseModulePage, *, error: EnrolmentError 
     progress = module_progress(module=module, member=request.user)
     context = {
         "progress": progress,
-        "active_count": module_active_count(module),
+        # Only the enrolment box of someone not enrolled shows the places taken.
+        "active_count": None if progress.enrolment else module_active_count(module),
         "is_staff_view": can_see_everything(request.user, module),
         "error": error,
         "now": timezone.now(),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import Enrolment
+from courses.selectors import member_enrolment
 
 from .models import Recording, Webinar
 from .permissions import is_coordinator
@@ -60,5 +61,7 @@ def module_recordings(module, user) -> list[Recording]:
     open_to_all = Q(webinar__audience__in=[Webinar.Audience.PUBLIC, Webinar.Audience.MEMBERS])
     if not user.is_authenticated:
         return list(recordings.filter(webinar__audience=Webinar.Audience.PUBLIC))
-    enrolled = Enrolment.objects.filter(module=module, member=user, status__in=LIVE_ENROLMENT).exists()
+    # The module page has looked the enrolment up already: this reuses it.
+    enrolment = member_enrolment(module=module, member=user)
+    enrolled = enrolment is not None and enrolment.status in LIVE_ENROLMENT
     return list(recordings if enrolled else recordings.filter(open_to_all | Q(webinar__tutors=user)).distinct())

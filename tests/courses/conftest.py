@@ -4,6 +4,7 @@ import itertools
 import pytest
 from django.utils import timezone, translation
 
+from courses.demo import add_children
 from courses.models import CourseIndexPage, CourseModulePage, CourseUnit
 from tests.factories import UserFactory
 
@@ -78,6 +79,31 @@ def make_module(course_index):
         return CourseModulePage.objects.get(pk=module.pk)
 
     return make
+
+
+def add_modules(index: CourseIndexPage, modules: list[dict]) -> list[CourseModulePage]:
+    """Live modules without units below ``index``, one per dict of fields (default: a month ahead).
+
+    Saved as ``load_demo --scale`` saves its modules, in time that does not grow with the siblings,
+    so tests can put hundreds beside each other.
+    """
+    pages = []
+    for fields in modules:
+        number = next(_numbers)
+        defaults = {
+            "title": f"Bulk module {number}",
+            "title_en": f"Bulk module {number}",
+            "title_tr": f"Toplu modül {number}",
+            "slug": f"bulk-module-{number}",
+            "slug_en": f"bulk-module-{number}",
+            "slug_tr": f"toplu-modul-{number}",
+            "start_date": days_from_today(30),
+            "delivery_languages": "en,tr",
+            "live": True,
+        }
+        pages.append(CourseModulePage(**(defaults | fields)))
+    with translation.override("en"):
+        return add_children(index, pages)
 
 
 @pytest.fixture

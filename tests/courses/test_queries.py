@@ -1,4 +1,4 @@
-"""Queries per page do not grow with the number of units or enrolments."""
+"""Queries per page do not grow with the number of units, enrolments or sibling modules."""
 
 import datetime
 
@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses.models import Enrolment
+from courses.models import CourseModulePage, Enrolment
 from courses.services import enrolment_create, unit_complete
 from tests.factories import UserFactory
 
-from .conftest import days_from_today, page_url
+from .conftest import add_modules, days_from_today, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_queries_do_not_grow_with_units_or_enrolments(client, make_index, make_m
     assert counts["units"] == counts["small"]
     assert counts["enrolments"] == counts["small"]
     # Pinned, so that a new query per page is a decision, not an accident.
-    assert counts["small"] == {"course index": 11, "module page": 23, "unit page": 15, "dashboard": 9}
+    assert counts["small"] == {"course index": 11, "module page": 19, "unit page": 13, "dashboard": 9}
 
 
 def test_dashboard_queries_do_not_grow_with_the_members_modules(client, make_module, member):
@@ -78,3 +78,60 @@ def test_dashboard_queries_do_not_grow_with_the_members_modules(client, make_mod
             enrolment_create(module=make_module(), member=member)
         counts.append(count_queries(client, "/en/learning/"))
     assert counts[0] == counts[1]
+
+
+SIBLING_ZONES = ["UTC", "Europe/Istanbul", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Kiritimati"]
+
+
+def add_siblings(index, count: int) -> None:
+    """``count`` more modules beside the others: upcoming, running and finished, in several zones and lengths."""
+    add_modules(
+        index,
+        [
+            {
+                "start_date": days_from_today(n % 60 - 40),
+                "weeks": [7, 4, 12][n % 3],
+                "timezone": SIBLING_ZONES[n % len(SIBLING_ZONES)],
+            }
+            for n in range(count)
+        ],
+    )
+
+
+def signed_in_and_anonymous_queries(client, module, viewer, language: str) -> dict[str, int]:
+    index = module.get_parent().specific
+    pages = {
+        "course index": page_url(index, language),
+        "module page": page_url(module, language),
+        "unit page": page_url(module, language, "week/1/"),
+    }
+    client.logout()
+    counts = {f"{name}, anonymous": count_queries(client, url) for name, url in pages.items()}
+    client.force_login(viewer)
+    counts |= {f"{name}, signed in": count_queries(client, url) for name, url in pages.items()}
+    counts["dashboard"] = count_queries(client, f"/{language}/learning/")
+    return counts
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_queries_are_the_same_with_10_and_200_sibling_modules(client, make_index, make_module, language):
+    """Routing to a module, and listing the index, cost the same with ten or two hundred siblings."""
+    module, viewer = running_module(make_index, make_module, name=f"siblings-{language}", units=7, enrolments=10)
+    index = module.get_parent().specific
+    counts = {}
+    for size in (10, 200):
+        add_siblings(index, size - CourseModulePage.objects.child_of(index).count())
+        counts[size] = signed_in_and_anonymous_queries(client, module, viewer, language)
+
+    assert counts[10] == counts[200]
+    # Pinned, so that a new query per page is a decision, not an accident. The viewer is enrolled,
+    # so the module page does not count the places taken (one query fewer than for anyone else).
+    assert counts[10] == {
+        "course index, anonymous": 9,
+        "module page, anonymous": 13,
+        "unit page, anonymous": 10,
+        "course index, signed in": 11,
+        "module page, signed in": 19,
+        "unit page, signed in": 13,
+        "dashboard": 9,
+    }
