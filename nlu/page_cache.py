@@ -39,14 +39,14 @@ def page_cache_seconds() -> int:
 
 
 def content_changed(*, sender, **kwargs) -> None:
-    """Start a new generation now (the writer's own next read) and again at commit.
+    """Start a new generation once the write is committed (at once outside a transaction).
 
-    The second one matters: a page rendered by another request between the write and the commit
-    read the old rows, and may have been stored under the first new generation.
+    Not before: a page rendered between the write and the commit reads the old rows, and would
+    be kept under the new generation. A page rendered before the commit is kept under the old
+    one, which no request asks for once the commit has moved it on.
     """
     if sender._meta.label_lower in IGNORED_MODELS or set(kwargs.get("update_fields") or ["*"]) <= IGNORED_FIELDS:
         return
-    new_generation()
     transaction.on_commit(new_generation, robust=True)
 
 
