@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -41,7 +42,7 @@ def _views():
 
 
 class CourseIndexPage(Page):
-    """Lists the modules below it: open for enrolment, running, finished."""
+    """Lists the modules below it: open for enrolment, running, finished; 20 to a page."""
 
     intro = models.TextField(_("intro"), blank=True)
 
@@ -57,7 +58,11 @@ class CourseIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         language = request.GET.get("language", "")
         context["language"] = language if language in dict(settings.LANGUAGES) else ""
-        context["sections"] = module_listing(index=self, language=context["language"])
+        try:
+            listing = module_listing(index=self, language=context["language"], page_number=request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404(_("The list of modules has no such page.")) from None
+        context["sections"], context["modules"] = listing.sections, listing.page
         return context
 
     def route_to_module(self, request, path_components):

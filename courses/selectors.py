@@ -2,10 +2,13 @@
 
 import datetime
 import operator
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
@@ -50,6 +53,11 @@ def language_filter(code: str) -> Q:
     )
 
 
+MODULES_PER_PAGE = 20
+SECTIONS = ("upcoming", "running", "finished")
+UPCOMING, RUNNING, FINISHED = range(len(SECTIONS))
+
+
 def children_of(page: Page, model: type[Page]):
     """The ``model`` pages directly below ``page``, found by their tree path range.
 
@@ -78,27 +86,56 @@ def module_for_slug(*, index: CourseIndexPage, slug: str, language: str) -> Cour
     return children_of(index, CourseModulePage).filter(translated_slug_q(slug, language)).order_by("path").first()
 
 
-def module_listing(*, index: CourseIndexPage, language: str = "", now: datetime.datetime | None = None) -> dict:
-    """The index's modules in three groups: open for enrolment (or upcoming), running, finished."""
+def _section(modules, now: datetime.datetime) -> Case:
+    """Where each module stands at ``now`` as SQL: UPCOMING before its start, FINISHED after its last week.
+
+    A module starts at midnight of its start date in its own zone and ends ``weeks`` later, so
+    what counts is today's date in that zone. One condition per zone and length the modules use
+    (a handful) keeps it to date comparisons, so the database sorts and pages the listing.
+    """
+    whens = []
+    for zone, weeks in modules.order_by().values_list("timezone", "weeks").distinct():
+        today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        same = Q(timezone=zone, weeks=weeks)
+        whens.append(When(same & Q(start_date__gt=today), then=Value(UPCOMING)))
+        whens.append(When(same & Q(start_date__lte=today - datetime.timedelta(weeks=weeks)), then=Value(FINISHED)))
+    return Case(*whens, default=Value(RUNNING))
+
+
+@dataclass
+class ModuleListing:
+    page: DjangoPage  # of modules, in the order shown
+    sections: dict[str, list[CourseModulePage]]  # the sections this page shows, with its modules
+
+
+def module_listing(
+    *,
+    index: CourseIndexPage,
+    language: str = "",
+    page_number=1,
+    now: datetime.datetime | None = None,
+    per_page: int = MODULES_PER_PAGE,
+) -> ModuleListing:
+    """A page of the index's modules: open for enrolment (or upcoming), running, finished (latest first).
+
+    Three queries however many modules there are: the zones and lengths in use, the count per
+    section, the page. A page shows the sections of its modules; the first page also says which
+    sections are empty. Raises InvalidPage for a page number that is not one or is past the end.
+    """
     now = now or timezone.now()
-    modules = (
-        CourseModulePage.objects.live()
-        .child_of(index)
-        .annotate(active_count=Count("enrolments", filter=Q(enrolments__status=Status.ACTIVE)))
-        .order_by("start_date", "pk")
-    )
+    modules = children_of(index, CourseModulePage).live()
     if language:
         modules = modules.filter(language_filter(language))
-    sections = {"upcoming": [], "running": [], "finished": []}
-    for module in modules:
-        if now < module.starts_at:
-            sections["upcoming"].append(module)
-        elif now < module.ends_at:
-            sections["running"].append(module)
-        else:
-            sections["finished"].append(module)
-    sections["finished"].reverse()  # most recent first
-    return sections
+    modules = modules.annotate(section=_section(modules, now))
+    counts = dict(modules.order_by().values_list("section").annotate(Count("pk")))
+    latest_finished_first = Case(When(section=FINISHED, then=F("start_date"))).desc()
+    paginator = Paginator(modules.order_by("section", latest_finished_first, "start_date", "pk"), per_page)
+    paginator.count = sum(counts.values())  # known from the counts per section: no COUNT(*) query
+    page = paginator.page(page_number)
+    sections = {key: [] for number, key in enumerate(SECTIONS) if page.number == 1 and not counts.get(number)}
+    for module in page:
+        sections.setdefault(SECTIONS[module.section], []).append(module)
+    return ModuleListing(page=page, sections={key: sections[key] for key in SECTIONS if key in sections})
 
 
 @dataclass
