@@ -68,7 +68,8 @@ class Webinar(models.Model):
         verbose_name = _("live session")
         ordering = ["starts_at", "id"]
         permissions = [("manage_webinars", _("Can schedule and manage every live session"))]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        # The sessions still to come, overall (session list, reminders) and of one module (module page, feeds).
+        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["module", "status", "starts_at"])]
 
     def __str__(self) -> str:
         return self.title
