@@ -1,6 +1,7 @@
 """Reads of the seminars app, each in a fixed number of queries."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -21,10 +22,11 @@ def visible_webinars(user):
         if is_coordinator(user):
             return Webinar.objects.all()
         enrolled = Enrolment.objects.filter(member=user, status__in=LIVE_ENROLMENT).values("module_id")
-        query |= (
-            Q(audience=Webinar.Audience.MEMBERS) | Q(module__isnull=True) | Q(module_id__in=enrolled) | Q(tutors=user)
-        )
-    return Webinar.objects.filter(query).distinct()
+        tutored = Webinar.tutors.through.objects.filter(user=user).values("webinar_id")
+        query |= Q(audience=Webinar.Audience.MEMBERS) | Q(module__isnull=True)
+        query |= Q(module_id__in=enrolled) | Q(pk__in=tutored)
+    # Subqueries, not joins: no DISTINCT over whole rows, so the database pages the list cheaply.
+    return Webinar.objects.filter(query)
 
 
 # A session stays listed this long after its start, so a late-comer still finds a running one.
@@ -41,6 +43,49 @@ def not_over(webinars, *, now: datetime.datetime | None = None):
 
 def upcoming_webinars(user, *, now: datetime.datetime | None = None):
     return not_over(visible_webinars(user), now=now).select_related("module").order_by("starts_at", "id")
+
+
+SESSIONS_PER_PAGE = 20
+
+
+@dataclass
+class SessionsPage:
+    """A page of the session list, with what the pagination links need (see courses/_pagination.html)."""
+
+    webinars: list[Webinar]
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.webinars)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def upcoming_webinars_page(user, *, number: int, per_page: int = SESSIONS_PER_PAGE) -> SessionsPage:
+    """Page ``number`` (from 1) of the sessions to come that ``user`` may see, in one query.
+
+    Not Django's Paginator: it counts every visible session first (a second query, and a full
+    pass over the OR of enrolments and tutors), and skips the rows of an empty list. One row more
+    than a page tells whether there is a next page, so an empty list and a long one cost the same.
+    """
+    start = (number - 1) * per_page
+    rows = list(upcoming_webinars(user)[start : start + per_page + 1])
+    return SessionsPage(webinars=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def member_feed_webinars(member):

@@ -1,5 +1,6 @@
 import csv
 import datetime
+import re
 import uuid
 
 import jwt
@@ -26,15 +27,23 @@ from .bbb import BBBClient, BBBError
 from .forms import ScheduleForm, WhenForm
 from .models import CalendarFeed, Recording, Webinar
 from .permissions import can_join, can_moderate, can_schedule
-from .selectors import member_feed_webinars, module_webinars, upcoming_webinars
+from .selectors import member_feed_webinars, module_webinars, upcoming_webinars_page
 
 BBB_DOWN = gettext_lazy(
     "The video-meeting server is not answering right now. Nothing is lost: please try again in a minute."
 )
 
 
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
 def webinar_list(request):
-    return render(request, "seminars/list.html", {"webinars": upcoming_webinars(request.user)})
+    """The sessions to come, 20 to a page; a page number that is not one, or past the last page, is a 404."""
+    number = request.GET.get("page") or "1"
+    webinars = upcoming_webinars_page(request.user, number=int(number)) if PAGE_NUMBER.fullmatch(number) else None
+    if webinars is None or (webinars.has_previous and not webinars.webinars):
+        raise Http404(_("The list of sessions has no such page."))
+    return render(request, "seminars/list.html", {"webinars": webinars})
 
 
 def webinar_detail(request, pk, *, error: services.SeminarError | None = None):
