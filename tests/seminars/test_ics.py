@@ -216,3 +216,13 @@ def test_the_personal_feed_follows_withdrawing_and_enrolling_again(as_role, feed
     again = calendar_program.get(url, HTTP_IF_MODIFIED_SINCE=withdrawn["Last-Modified"])
     assert again.status_code == 200
     assert f"{weekly.meeting_id}@nlu" in events(again.content)
+
+
+def test_the_personal_feed_has_the_sessions_one_tutors_once_and_no_others(as_role, people, weekly, drop_in):
+    """The researcher, enrolled in nothing, co-tutors one weekly session of Module 1: that one only."""
+    weekly.tutors.add(people["outsider"])
+    body = Client().get(personal_feed_url(as_role("outsider"))).content
+    uids = [str(event["uid"]) for event in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+    assert f"{weekly.meeting_id}@nlu" in uids
+    assert f"{drop_in.meeting_id}@nlu" not in uids
+    assert len(uids) == len(set(uids))
