@@ -18,8 +18,8 @@ def hello(request):
 def transfer(request):
     """One transfer between two accounts given by id, through the timebank's service.
 
-    Until the timebank's own pages exist this is how the benchmark pays through HTTP: the cost
-    measured is the service's (locks, checks, ledger row) plus one request through gunicorn.
+    The cost measured is the ledger service's (locks, checks, ledger row) plus one request
+    through gunicorn, without a form's session, CSRF check and redirect.
     No authentication: it is only served on 127.0.0.1 while ``bench/run`` runs.
     """
     try:
