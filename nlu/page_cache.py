@@ -63,12 +63,17 @@ def content_generation() -> str:
     return generation
 
 
+def content_key(name: str, *parts) -> str:
+    """The cache key of ``name`` for ``parts`` in the current generation (read now, before any rendering)."""
+    what = "\n".join([content_generation(), *map(str, parts)])
+    return f"nlu:page-cache:{name}:" + hashlib.sha256(what.encode()).hexdigest()
+
+
 def until_content_changes(name: str, *parts, build):
     """``build()``, kept until any content changes (or ``NLU_PAGE_CACHE_SECONDS``), per ``parts``."""
     if page_cache_seconds() <= 0:
         return build()
-    what = "\n".join([content_generation(), *map(str, parts)])
-    key = f"nlu:page-cache:{name}:" + hashlib.sha256(what.encode()).hexdigest()
+    key = content_key(name, *parts)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -102,19 +107,6 @@ def cacheable_response(request, response) -> bool:
     return vary <= HARMLESS_VARY
 
 
-def page_key(request, generation: str) -> str:
-    what = "\n".join(
-        [
-            generation,
-            request.get_host(),
-            request.get_full_path(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-        ]
-    )
-    return "nlu:page-cache:page:" + hashlib.sha256(what.encode()).hexdigest()
-
-
 class AnonymousPageCacheMiddleware:
     """Serves and stores anonymous pages; placed after the language and time zone are known."""
 
@@ -126,7 +118,13 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         # The generation is read before the page is rendered, so a page stored under it was
         # rendered from rows at least as new as that generation.
-        key = page_key(request, content_generation())
+        key = content_key(
+            "page",
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+        )
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

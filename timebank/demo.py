@@ -11,7 +11,6 @@ import datetime
 import random
 from collections import Counter
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +23,7 @@ from .services import (
     exchange_confirm,
     exchange_request_create,
     gift_create,
+    member_limits,
     offer_close,
     offer_create,
     transfer_create,
@@ -285,20 +285,13 @@ def scaled_member_ids() -> list[int]:
     )
 
 
-def _limits() -> tuple[int, int]:
-    return (
-        getattr(settings, "TIMEBANK_MIN_BALANCE_MINUTES", -600),
-        getattr(settings, "TIMEBANK_MAX_BALANCE_MINUTES", 6000),
-    )
-
-
 def block_moves(block: int, members: list[int]) -> tuple[list[Move], Counter]:
     """One block's grants from the commons, then exchanges between its members within their limits.
 
     Seeded by the block number, so a block is the same whatever N; returns the moves (by member
     id) and the balances they add up to.
     """
-    low, high = _limits()
+    low, high = member_limits()
     rng = random.Random(f"timebank-{block}")
     balances: Counter = Counter()
     moves: list[Move] = []
@@ -394,7 +387,7 @@ def _open_accounts(balances: Counter) -> dict[int, int]:
     existing = dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
     for member_id, pk in existing.items():
         Account.objects.filter(pk=pk).update(balance=F("balance") + balances[member_id])
-    low, high = _limits()
+    low, high = member_limits()
     Account.objects.bulk_create(
         [
             Account(member_id=member_id, min_balance=low, max_balance=high, balance=balance)

@@ -106,15 +106,18 @@ def _insert_once(instance: models.Model, **same):
     return None
 
 
+def member_limits() -> tuple[int, int]:
+    """The lowest and highest balance (minutes) a member's new account gets, from settings."""
+    return (
+        getattr(settings, "TIMEBANK_MIN_BALANCE_MINUTES", -600),
+        getattr(settings, "TIMEBANK_MAX_BALANCE_MINUTES", 6000),
+    )
+
+
 def account_for(member) -> Account:
     """The member's account, opened on first need with the limits from settings (no signal: a plugin)."""
-    account, _created = Account.objects.get_or_create(
-        member=member,
-        defaults={
-            "min_balance": getattr(settings, "TIMEBANK_MIN_BALANCE_MINUTES", -600),
-            "max_balance": getattr(settings, "TIMEBANK_MAX_BALANCE_MINUTES", 6000),
-        },
-    )
+    low, high = member_limits()
+    account, _created = Account.objects.get_or_create(member=member, defaults={"min_balance": low, "max_balance": high})
     return account
 
 
