@@ -14,6 +14,8 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from wagtail.models import Page
 
+from nlu.page_cache import until_content_changes
+
 from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
 
 Status = Enrolment.Status
@@ -108,6 +110,12 @@ class ModuleListing:
     sections: dict[str, list[CourseModulePage]]  # the sections this page shows, with its modules
 
 
+def quarter_hour(now: datetime.datetime) -> datetime.datetime:
+    """``now`` rounded down to the quarter hour: every zone's offset is whole quarters, so its midnight falls on one."""
+    now = now.astimezone(datetime.UTC)
+    return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+
+
 def module_listing(
     *,
     index: CourseIndexPage,
@@ -121,8 +129,31 @@ def module_listing(
     Three queries however many modules there are: the zones and lengths in use, the count per
     section, the page. A page shows the sections of its modules; the first page also says which
     sections are empty. Raises InvalidPage for a page number that is not one or is past the end.
+
+    Kept until the content changes: a module's section moves only at a midnight in its own zone,
+    so the page's modules and counts hold for the quarter hour they were read in.
     """
     now = now or timezone.now()
+    modules, counts, number = until_content_changes(
+        "course-listing",
+        index.pk,
+        language,
+        page_number,
+        per_page,
+        quarter_hour(now).isoformat(),
+        build=lambda: _listed_modules(index, language, page_number, now, per_page),
+    )
+    paginator = Paginator(modules, per_page)
+    paginator.count = sum(counts.values())  # this page's modules come from the listing: the count is the whole
+    page = DjangoPage(modules, number, paginator)
+    sections = {key: [] for position, key in enumerate(SECTIONS) if page.number == 1 and not counts.get(position)}
+    for module in page:
+        sections.setdefault(SECTIONS[module.section], []).append(module)
+    return ModuleListing(page=page, sections={key: sections[key] for key in SECTIONS if key in sections})
+
+
+def _listed_modules(index, language, page_number, now, per_page) -> tuple[list[CourseModulePage], dict[int, int], int]:
+    """The modules of one page of the listing, the count in each section, and the page's number."""
     modules = children_of(index, CourseModulePage).live()
     if language:
         modules = modules.filter(language_filter(language))
@@ -132,10 +163,7 @@ def module_listing(
     paginator = Paginator(modules.order_by("section", latest_finished_first, "start_date", "pk"), per_page)
     paginator.count = sum(counts.values())  # known from the counts per section: no COUNT(*) query
     page = paginator.page(page_number)
-    sections = {key: [] for number, key in enumerate(SECTIONS) if page.number == 1 and not counts.get(number)}
-    for module in page:
-        sections.setdefault(SECTIONS[module.section], []).append(module)
-    return ModuleListing(page=page, sections={key: sections[key] for key in SECTIONS if key in sections})
+    return list(page), counts, page.number
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 
@@ -154,3 +155,40 @@ def test_sections_follow_each_modules_own_time_zone(make_index, utc_hour):
 
     assert found == {module.pk: expected(module) for module in modules}
     assert set(found.values()) == {"upcoming", "running", "finished"}
+
+
+@pytest.fixture
+def kept(settings, django_capture_on_commit_callbacks):
+    """The listing kept until the content changes, as in production; ``kept()`` commits a write."""
+    settings.NLU_PAGE_CACHE_SECONDS = 60
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_kept_listing_is_read_without_a_query(make_index, django_assert_num_queries, kept):
+    index = make_index("kept")
+    add_modules(index, [{"start_date": days_from_today(10 + n)} for n in range(3)])
+    first = module_listing(index=index)
+    with django_assert_num_queries(0):
+        again = module_listing(index=index)
+    assert [module.pk for module in again.page] == [module.pk for module in first.page]
+    assert {key: len(shown) for key, shown in again.sections.items()} == {"upcoming": 3, "running": 0, "finished": 0}
+
+
+def test_a_published_module_shows_at_once_in_a_kept_listing(client, make_index, make_module, kept):
+    index = make_index("kept-publish")
+    make_module(index=index, title="Already there")
+    assert "Already there" in client.get(page_url(index)).content.decode()
+    with kept():
+        make_module(index=index, title="Just published")
+    assert "Just published" in section(client.get(page_url(index)).content.decode(), "upcoming")
+
+
+def test_a_kept_listing_moves_a_module_at_midnight_in_its_zone(make_index, kept):
+    """No write happens at midnight: the quarter hour in the key moves the module on."""
+    index = make_index("kept-midnight")
+    (module,) = add_modules(index, [{"timezone": "Asia/Kolkata", "start_date": datetime.date(2030, 3, 2)}])
+    midnight = datetime.datetime(2030, 3, 2, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata"))  # 18:30 UTC the day before
+    before = module_listing(index=index, now=midnight - datetime.timedelta(minutes=1))
+    after = module_listing(index=index, now=midnight)
+    assert [m.pk for m in before.sections["upcoming"]] == [module.pk]
+    assert [m.pk for m in after.sections["running"]] == [module.pk]
