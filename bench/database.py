@@ -88,7 +88,14 @@ class Database:
         raise NotImplementedError
 
     def fresh_copy(self) -> str:
-        """A new working copy of the template; returns its URL."""
+        """A new working copy of the template, and an empty cache beside it; returns its URL.
+
+        The cache (bench's own folder; not a Redis of REDIS_URL) kept what was read from the copy before.
+        """
+        shutil.rmtree(BENCH_VAR / "var" / "cache", ignore_errors=True)
+        return self.copy()
+
+    def copy(self) -> str:
         raise NotImplementedError
 
     def _built_info(self, info_path: Path, reuse: bool, make, log) -> dict:
@@ -128,7 +135,7 @@ class SQLiteDatabase(Database):
         reuse = self.template.exists() and not rebuild
         return self._built_info(self.template.with_suffix(".json"), reuse, make, log)
 
-    def fresh_copy(self) -> str:
+    def copy(self) -> str:
         for path in BENCH_VAR.glob(self.work.name + "*"):
             path.unlink()
         shutil.copyfile(self.template, self.work)
@@ -183,7 +190,7 @@ class PostgreSQLDatabase(Database):
         reuse = self.template in names and not rebuild
         return self._built_info(BENCH_VAR / f"{self.template}.json", reuse, make, log)
 
-    def fresh_copy(self) -> str:
+    def copy(self) -> str:
         self.admin(
             f'DROP DATABASE IF EXISTS "{self.work}" WITH (FORCE)',
             f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"',

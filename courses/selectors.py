@@ -1,20 +1,22 @@
 """Reads of the courses app. Each returns what a page needs in a fixed number of queries."""
 
 import datetime
+import hashlib
 import operator
+import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.core.cache import cache
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from wagtail.models import Page
-
-from nlu.page_cache import until_content_changes
 
 from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
 
@@ -110,6 +112,29 @@ class ModuleListing:
     sections: dict[str, list[CourseModulePage]]  # the sections this page shows, with its modules
 
 
+# The listing is kept in the cache under a version that moves whenever a module changes.
+LISTING_VERSION_KEY = "courses:listing-version"
+LISTING_SECONDS = 15 * 60  # no longer than the quarter hour in its key
+
+
+def new_listing_version(**signal) -> None:
+    """A module was saved, published, moved or deleted: listings kept until now are not read again.
+
+    At once, for the rest of the transaction, and again at its commit, so that a listing another
+    request read from the old rows in between is not kept either.
+    """
+    cache.set(LISTING_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(LISTING_VERSION_KEY, uuid.uuid4().hex, None), robust=True)
+
+
+def listing_version() -> str:
+    version = cache.get(LISTING_VERSION_KEY)
+    if version is None:  # an empty cache (after a restart of Redis, say) starts one
+        cache.add(LISTING_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(LISTING_VERSION_KEY)
+    return version
+
+
 def quarter_hour(now: datetime.datetime) -> datetime.datetime:
     """``now`` rounded down to the quarter hour: every zone's offset is whole quarters, so its midnight falls on one."""
     now = now.astimezone(datetime.UTC)
@@ -130,21 +155,19 @@ def module_listing(
     section, the page. A page shows the sections of its modules; the first page also says which
     sections are empty. Raises InvalidPage for a page number that is not one or is past the end.
 
-    Kept until the content changes: a module's section moves only at a midnight in its own zone,
-    so the page's modules and counts hold for the quarter hour they were read in.
+    Kept until a module changes: a module's section moves only at a midnight in its own zone, so
+    the page's modules and counts hold for the quarter hour they were read in.
     """
     now = now or timezone.now()
-    modules, counts, number = until_content_changes(
-        "course-listing",
-        index.pk,
-        language,
-        page_number,
-        per_page,
-        quarter_hour(now).isoformat(),
-        build=lambda: _listed_modules(index, language, page_number, now, per_page),
-    )
+    parts = [listing_version(), index.pk, language, page_number, per_page, quarter_hour(now).isoformat()]
+    key = "courses:listing:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is None:
+        kept = _listed_modules(index, language, page_number, now, per_page)
+        cache.set(key, kept, LISTING_SECONDS)
+    modules, counts, number = kept
     paginator = Paginator(modules, per_page)
-    paginator.count = sum(counts.values())  # this page's modules come from the listing: the count is the whole
+    paginator.count = sum(counts.values())  # of the whole listing, of which ``modules`` is one page
     page = DjangoPage(modules, number, paginator)
     sections = {key: [] for position, key in enumerate(SECTIONS) if page.number == 1 and not counts.get(position)}
     for module in page:

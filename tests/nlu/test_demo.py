@@ -5,6 +5,7 @@ import io
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Page, PageLogEntry, Revision, Site
@@ -34,6 +35,13 @@ def test_second_run_changes_nothing(db):
     call_command("load_demo", stdout=io.StringIO())
 
     assert snapshot() == first
+
+
+def test_a_load_empties_the_cache(demo):
+    """Bulk inserts (--scale) send no signal: nothing read from the database before may be served after."""
+    cache.set("read before the load", "stale", None)
+    call_command("load_demo", stdout=io.StringIO())
+    assert cache.get("read before the load") is None
 
 
 def test_demo_has_the_four_users_and_the_home_page_as_site_root(demo):

@@ -7,6 +7,7 @@ callable taking ``scale`` (int) and ``stdout``, run after the site and the demo 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import translation
@@ -173,6 +174,8 @@ class Command(BaseCommand):
             # offer of the board before sorting them): count the new rows now.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # What the cache kept was read before the load, and bulk inserts send no signal to move it on.
+        cache.clear()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
 
     def load(self, scale: int) -> None:
