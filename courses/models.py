@@ -198,6 +198,13 @@ class CourseModulePage(RoutablePageMixin, Page):
             for code, _name in settings.LANGUAGES
         }
 
+    def is_tutor(self, user) -> bool:
+        """Whether ``user`` tutors this module; asked once per page view, though several apps ask."""
+        answers = self.__dict__.setdefault("_is_tutor", {})
+        if user.pk not in answers:
+            answers[user.pk] = user.is_authenticated and self.tutors.filter(pk=user.pk).exists()
+        return answers[user.pk]
+
     def week_of(self, moment: datetime.datetime) -> int | None:
         """The running week number at ``moment`` (1-based), or None before start / after end."""
         if not self.starts_at <= moment < self.ends_at:

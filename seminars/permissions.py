@@ -34,4 +34,4 @@ def can_schedule(user, module=None) -> bool:
         return False
     if is_coordinator(user):
         return True
-    return module is not None and module.tutors.filter(pk=user.pk).exists()
+    return module is not None and module.is_tutor(user)

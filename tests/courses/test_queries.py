@@ -140,3 +140,19 @@ def test_queries_are_the_same_with_10_and_200_sibling_modules(client, make_index
         "unit page, signed in": 13,
         "dashboard": 9,
     }
+
+
+@pytest.mark.parametrize("tutor", [False, True])
+def test_the_module_page_asks_once_whether_the_member_tutors_it(client, make_module, tutor):
+    """The enrolment box and the live sessions both need to know; the module answers both."""
+    module = make_module(start_date=days_from_today(-3))
+    member = UserFactory()
+    if tutor:
+        module.tutors.add(member)
+        module.save()
+    client.force_login(member)
+    client.get(page_url(module))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page_url(module)).content.decode()
+    assert len([query for query in queries if "coursemodulepage_tutors" in query["sql"]]) == 1
+    assert ("?module=" in html) is tutor  # the tutor's "Schedule a session" link
