@@ -163,6 +163,12 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
     transfers = load.post_all(
         server.port, load.transfer_requests(spec["transfer"], TRANSFERS), clients=WRITE_CLIENTS, expect=201
     )
+    gift = spec["gift"]
+    log(
+        f"  gifts: {gift['gifts_per_giver']} through the Give hours form from each of {len(gift['sessions'])} "
+        f"signed-in members to {len(gift['payees'])}, one client per giver"
+    )
+    gifts = load.post_lanes(server.port, load.gift_lanes(gift, spec["csrf"]), expect=302, location=gift["location"])
     wiki = spec["wiki"]
     log(f"  wiki saves: {wiki['saves_per_page']} edits of each of {len(wiki['pages'])} pages, one client per page")
     saves = load.post_lanes(server.port, load.wiki_lanes(wiki, spec["csrf"]), expect=302)
@@ -173,6 +179,11 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
         and checked["one enrolment per member"]
         and checked["one event per enrolment"]
         and checked["enrolments"] == enrolments["done"]
+    )
+    gift_ok = (
+        checked["timebank_audit"] == "ok"
+        and checked["gifts paid by the signed-in giver"]
+        and checked["gifts"] == gifts["done"]
     )
     wiki_ok = (
         checked["wiki revisions numbered 1..n without gaps"]
@@ -190,9 +201,20 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
             "checked": checked,
         },
         {
-            "write": "transfers (bench view → `transfer_create`)",
+            "write": "transfers (the ledger service, through a bench-only view)",
             "load": transfers,
             "invariants": f"timebank_audit {checked['timebank_audit']}; {checked['transfers']} in the ledger",
+            "checked": checked,
+        },
+        {
+            "write": "transfers (the Give hours form, signed in, each client its own member)",
+            "load": gifts,
+            "invariants": (
+                f"{'ok' if gift_ok else 'BROKEN'}: timebank_audit {checked['timebank_audit']}; "
+                f"{checked['gifts']} gifts in the ledger, "
+                + ("each" if checked["gifts paid by the signed-in giver"] else "NOT each")
+                + " from the member signed in"
+            ),
             "checked": checked,
         },
         {

@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,11 +49,13 @@ def post_all(port: int, requests: list[Job], *, clients: int, expect: int) -> di
     return post_lanes(port, [queue] * clients, expect=expect)
 
 
-def post_lanes(port: int, lanes: list[Iterable[Job]], *, expect: int) -> dict:
+def post_lanes(port: int, lanes: list[Iterable[Job]], *, expect: int, location: str | None = None) -> dict:
     """One client per lane, posting its requests in order; throughput of those answered ``expect``.
 
     Lanes may be one shared iterator (``post_all``), or each its own list when a request depends
-    on the one before it succeeding (a wiki edit starts from the revision the last one made).
+    on the one before it succeeding (a wiki edit starts from the revision the last one made), or
+    when each client is its own signed-in member. With ``location``, only a redirect there counts:
+    a lost session is answered with a 302 too, to the login page.
     """
     lock = threading.Lock()
     statuses: Counter = Counter()
@@ -71,9 +74,11 @@ def post_lanes(port: int, lanes: list[Iterable[Job]], *, expect: int) -> dict:
                 connection.request("POST", path, body, headers)
                 response = connection.getresponse()
                 response.read()
-                status = response.status
+                status = str(response.status)
+                if location is not None and response.status == expect and response.getheader("Location") != location:
+                    status += f" to {response.getheader('Location')}"
             except (OSError, http.client.HTTPException):
-                status = 0  # no answer at all
+                status = "0"  # no answer at all
                 connection.close()
             elapsed = time.perf_counter() - started
             with lock:
@@ -93,12 +98,12 @@ def post_lanes(port: int, lanes: list[Iterable[Job]], *, expect: int) -> dict:
     return {
         "clients": len(lanes),
         "requests": posted,
-        "done": statuses[expect],
-        "per_second": round(statuses[expect] / seconds, 1),
+        "done": statuses[str(expect)],
+        "per_second": round(statuses[str(expect)] / seconds, 1),
         "p50_ms": round(quantiles[49] * 1000, 1),
         "p95_ms": round(quantiles[94] * 1000, 1),
-        "errors": posted - statuses[expect],
-        "statuses": {str(status): n for status, n in sorted(statuses.items())},
+        "errors": posted - statuses[str(expect)],
+        "statuses": dict(sorted(statuses.items())),
     }
 
 
@@ -135,6 +140,32 @@ def transfer_requests(spec: dict, count: int) -> list[Job]:
         )
         for number, (payer, payee) in zip(range(count), pairs, strict=False)
     ]
+
+
+def gift_lanes(spec: dict, csrf: str) -> list[list[Job]]:
+    """Each giver's "Give hours" forms in order, each with a token of its own.
+
+    The form's ``form_token`` makes the same form sent twice give once; a browser gets a new one
+    each time it loads the form, so every request here has its own (seeded: the same every run).
+    """
+    rng = random.Random(0)
+    payees, lanes = spec["payees"], []
+    for number, session in enumerate(spec["sessions"]):
+        lane = []
+        for gift in range(spec["gifts_per_giver"]):
+            body = form(
+                csrfmiddlewaretoken=csrf,
+                recipient="member",
+                # Spread evenly, and clients in step give to different receivers (no queue on one row).
+                member=payees[(gift * len(spec["sessions"]) + number) % len(payees)],
+                hours=0,
+                minutes=spec["minutes"],
+                memo=spec["memo"],
+                form_token=uuid.UUID(int=rng.getrandbits(128), version=4),
+            )
+            lane.append((spec["url"], body, signed_in(session, csrf)))
+        lanes.append(lane)
+    return lanes
 
 
 def wiki_lanes(spec: dict, csrf: str) -> list[list[Job]]:

@@ -3,8 +3,9 @@
 ``python -m bench.probe <step> <output.json>`` with ``bench.settings`` and ``DATABASE_URL`` set
 by bench/run. Steps: ``pages`` (URLs, status and SQL queries per page, counted with the test client
 as the second of two requests), ``prepare-writes`` (a module to enrol in, signed-in sessions, the
-accounts that will pay each other, the wiki pages to edit and their editors) and ``check-writes``
-(the invariants after the write load).
+accounts that will pay each other, the members who give hours through the form and those who
+receive them, the wiki pages to edit and their editors) and ``check-writes`` (the invariants after
+the write load).
 """
 
 import datetime
@@ -23,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.base import CommandError  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -38,6 +40,13 @@ TRANSFER_ACCOUNTS = 200
 WIKI_PAGES = 20
 WIKI_SAVES_PER_PAGE = 50
 WIKI_SUMMARY = "bench edit"
+# The "Give hours" form: one giver per write client, each giving one minute this many times,
+# spread evenly over GIFT_PAYEES members; the memo tells these gifts from the demo's.
+GIFT_GIVERS = 20
+GIFTS_PER_GIVER = 100
+GIFT_MINUTES = 1
+GIFT_PAYEES = 100
+GIFT_MEMO = "bench gift"
 # Cookie and header of every write request: Django accepts an unmasked secret in both.
 CSRF_SECRET = "benchbenchbenchbenchbenchbench12"
 BENCH_MODULE_SLUG = "bench-enrolment"
@@ -133,8 +142,50 @@ def prepare_writes() -> dict:
             "url": "/bench/transfer",
             "accounts": [account_for(member).pk for member in members[-TRANSFER_ACCOUNTS:]],
         },
+        "gift": gift_spec(members[:-TRANSFER_ACCOUNTS]),
         "wiki": wiki_spec(members),
         "csrf": CSRF_SECRET,
+    }
+
+
+def gift_spec(members: list) -> dict:
+    """Givers and receivers for the "Give hours" form whose balance limits no run can reach.
+
+    ``members`` leaves out the bench transfers' accounts, so the balances read here are still
+    theirs when the gifts are posted. A giver needs room for all its gifts below its balance
+    (``min_balance``), a receiver room for its share above it (``max_balance``); members that
+    lack it, or cannot be named in the form (inactive), are passed over, so a refusal (409) is an
+    error of the server, not of the load.
+    """
+    from timebank.services import account_for
+
+    given = GIFTS_PER_GIVER * GIFT_MINUTES
+    received = math.ceil(GIFT_GIVERS * GIFTS_PER_GIVER / GIFT_PAYEES) * GIFT_MINUTES
+    givers, payees = [], []
+    for member in members:
+        if len(payees) == GIFT_PAYEES:
+            break
+        account = account_for(member)
+        if not member.is_active or account.closed:
+            continue
+        if len(givers) < GIFT_GIVERS:
+            if account.min_balance is None or account.balance - given >= account.min_balance:
+                givers.append(member)
+        elif account.max_balance is None or account.balance + received <= account.max_balance:
+            payees.append(member)
+    if len(payees) < GIFT_PAYEES:
+        raise RuntimeError(f"only {len(givers)} givers and {len(payees)} receivers with room for the gifts")
+    with translation.override("en"):
+        url, done = reverse("timebank:gift_new"), reverse("timebank:account")
+    return {
+        "url": url,
+        "location": done,
+        "gifts_per_giver": GIFTS_PER_GIVER,
+        "minutes": GIFT_MINUTES,
+        "memo": GIFT_MEMO,
+        "givers": [giver.username for giver in givers],
+        "sessions": [session_for(giver) for giver in givers],
+        "payees": [payee.username for payee in payees],
     }
 
 
@@ -164,6 +215,7 @@ def check_writes() -> dict:
     active = enrolments.filter(status=Enrolment.Status.ACTIVE).count()
     waiting = sorted(enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("waitlist_number", flat=True))
     members = list(enrolments.values_list("member_id", flat=True))
+    gifts = Transfer.objects.filter(kind=Transfer.Kind.GIFT, memo=GIFT_MEMO)
     try:
         call_command("timebank_audit", stdout=io.StringIO())
         audit = "ok"
@@ -178,6 +230,8 @@ def check_writes() -> dict:
         "one enrolment per member": len(members) == len(set(members)),
         "one event per enrolment": EnrolmentEvent.objects.filter(enrolment__module=module).count() == len(members),
         "transfers": Transfer.objects.filter(idempotency_key__startswith="bench:").count(),
+        "gifts": gifts.count(),
+        "gifts paid by the signed-in giver": not gifts.exclude(recorded_by=F("payer__member")).exists(),
         "timebank_audit": audit,
         **check_wiki(),
     }
