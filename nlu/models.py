@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -38,6 +39,11 @@ class User(AbstractUser):
     # Validated against settings.LANGUAGES rather than fixed choices, so adding a language to
     # the site needs no migration.
     language = models.CharField(_("language"), max_length=10, blank=True, validators=[validate_language])
+
+    class Meta(AbstractUser.Meta):
+        # Members find each other by username in any case (timebank, wiki): without this index
+        # each lookup of Lower(username) read every member.
+        indexes = [models.Index(Lower("username"), name="nlu_user_username_lower")]
 
     def __str__(self) -> str:
         return self.display_name or self.username

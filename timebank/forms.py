@@ -2,6 +2,8 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,9 @@ class MemberField(forms.CharField):
         username = super().clean(value).strip()
         if not username:
             return None
-        member = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+        # Lower() on both sides, not iexact: the same folding in the database, and an index can serve it.
+        members = get_user_model().objects.alias(folded=Lower("username"))
+        member = members.filter(folded=Lower(Value(username)), is_active=True).first()
         if member is None:
             raise forms.ValidationError(_("No member has the username %(name)s."), params={"name": username})
         return member
