@@ -229,6 +229,14 @@ def measure_writes(server: Server, env: dict) -> list[dict]:
     ]
 
 
+def queries_at_one(database, args) -> dict:
+    """SQL queries per page at N=1, to set beside N's: the same count means no page's queries grow with the data."""
+    database.prepare(rebuild=args.rebuild, log=log)
+    log(f"{database.engine}: counting queries per page at N=1")
+    probed = probe(django_env(database.fresh_copy()), "pages")
+    return {(row["page"], row.get("variant")): row.get("queries") for row in probed["pages"]}
+
+
 def machine() -> dict:
     import django
     import wagtail
@@ -273,10 +281,10 @@ def main() -> None:
     args = parser.parse_args()
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    databases = [SQLiteDatabase(args.scale)]
+    engines = [SQLiteDatabase]
     server_url = os.environ.get("DATABASE_URL", "")
     if server_url.startswith(("postgres://", "postgresql://")):
-        databases.append(PostgreSQLDatabase(args.scale, server_url))
+        engines.append(lambda scale: PostgreSQLDatabase(scale, server_url))
     run = {
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "scale": args.scale,
@@ -288,12 +296,17 @@ def main() -> None:
         "write_clients": WRITE_CLIENTS,
         "databases": [],
     }
-    for database in databases:
+    for engine in engines:
+        database = engine(args.scale)
+        at_one = queries_at_one(engine(1), args) if args.scale != 1 else {}
         build = database.prepare(rebuild=args.rebuild, log=log)
         env = django_env(database.fresh_copy())
         manage(env["DATABASE_URL"], "compile_translations", "--verbosity", "0")
         log(f"{database.engine}: counting queries per page")
         probed = probe(env, "pages")
+        for row in probed["pages"]:
+            if at_one:
+                row["queries_at_1"] = at_one.get((row["page"], row.get("variant")))
         with Server(env) as server:
             log(f"{database.engine}: reading pages with wrk on {server.base}")
             pages = measure_pages(server, probed, args)

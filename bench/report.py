@@ -14,22 +14,27 @@ def _cell(value) -> str:
 
 
 def pages_table(pages: list[dict]) -> list[str]:
-    lines = [
-        "| page | who | req/s | % of floor | p50 ms | p95 ms | p99 ms | SQL queries | errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
+    """One row per page and visitor; "SQL at N=1" beside the queries when the run counted them there too."""
+    at_one = any("queries_at_1" in row for row in pages)
+    header = ["page", "who", "req/s", "% of floor", "p50 ms", "p95 ms", "p99 ms", "SQL queries"]
+    header += ["SQL at N=1"] * at_one + ["errors"]
+    lines = [_row(header), "|---|---|" + "--:|" * (len(header) - 2)]
     for row in pages:
+        queries = [_cell(row.get("queries"))] + [_cell(row.get("queries_at_1"))] * at_one
         if "skipped" in row:
-            lines.append(f"| {row['page']} | | {row['skipped']} | | | | | | |")
+            cells = [row["page"], "", row["skipped"], "", "", "", "", *[""] * len(queries), ""]
         elif "failed" in row:
-            lines.append(f"| {row['page']} | {row['variant']} | {row['failed']} | | | | | {row['queries']} | |")
+            cells = [row["page"], row["variant"], row["failed"], "", "", "", "", *queries, ""]
         else:
             load = row["load"]
-            lines.append(
-                f"| {row['page']} | {row['variant']} | {load['per_second']} | {_cell(row.get('floor_percent'))} "
-                f"| {load['p50_ms']} | {load['p95_ms']} | {load['p99_ms']} | {row['queries']} | {load['errors']} |"
-            )
+            cells = [row["page"], row["variant"], load["per_second"], _cell(row.get("floor_percent"))]
+            cells += [load["p50_ms"], load["p95_ms"], load["p99_ms"], *queries, load["errors"]]
+        lines.append(_row(cells))
     return lines
+
+
+def _row(cells: list) -> str:
+    return "| " + " | ".join(map(str, cells)) + " |"
 
 
 def writes_table(writes: list[dict]) -> list[str]:
