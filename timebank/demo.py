@@ -13,7 +13,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Account, ExchangeRequest, Offer, Transfer
@@ -342,10 +342,11 @@ def ensure_scaled_history(scale: int) -> tuple[int, int]:
     """The blocks still missing, bulk inserted: transfers with the balances they add up to, and offers.
 
     Each block of 1,000 scaled members gets 2,000 transfers and 100 posts on the board, written
-    together, so the key of a block's first transfer marks all of it done. The balances are
-    computed here rather than by ``transfer_create`` (200k service calls would take most of the
-    ten minutes the whole scaled load may take); ``timebank_audit`` checks that they agree with
-    the ledger. Returns how many transfers and offers were added.
+    together, so the key of a block's first transfer marks all of it done. The balances, and
+    each transfer's balances after it, are computed here rather than by ``transfer_create``
+    (200k service calls would take most of the ten minutes the whole scaled load may take);
+    ``timebank_audit`` checks that they agree with the ledger. Returns how many transfers and
+    offers were added.
     """
     members = scaled_member_ids()
     done = set(
@@ -360,33 +361,54 @@ def ensure_scaled_history(scale: int) -> tuple[int, int]:
             continue
         block_members = members[block * MEMBERS_PER_BLOCK : (block + 1) * MEMBERS_PER_BLOCK]
         moves, balances = block_moves(block, block_members)
-        accounts = _open_accounts(balances)
-        Transfer.objects.bulk_create(
-            [
+        accounts, running = _open_accounts(balances, commons)
+        existing = list(running)  # locked: the commons and the accounts opened before
+        rows = []
+        for number, (payer, payee, minutes, kind, memo) in enumerate(moves):
+            payer_id = commons.pk if payer is None else accounts[payer]
+            payee_id = accounts[payee]
+            running[payer_id] -= minutes
+            running[payee_id] += minutes
+            rows.append(
                 Transfer(
-                    payer_id=commons.pk if payer is None else accounts[payer],
-                    payee_id=accounts[payee],
+                    payer_id=payer_id,
+                    payee_id=payee_id,
                     minutes=minutes,
                     kind=kind,
                     memo=memo,
                     idempotency_key=f"{SCALED_KEY_PREFIX}:{block}:{number}",
+                    payer_balance_after=running[payer_id],
+                    payee_balance_after=running[payee_id],
                 )
-                for number, (payer, payee, minutes, kind, memo) in enumerate(moves)
-            ],
-            batch_size=5000,
-        )
-        granted = sum(move[2] for move in moves if move[0] is None)
-        Account.objects.filter(pk=commons.pk).update(balance=F("balance") - granted)
+            )
+        # In list order, so pk order is the order of the running balances above.
+        Transfer.objects.bulk_create(rows, batch_size=5000)
+        for pk in existing:  # the new accounts were opened with their final balance
+            Account.objects.filter(pk=pk).update(balance=running[pk])
         transfers += len(moves)
         offers += len(Offer.objects.bulk_create(block_offers(block, block_members), batch_size=5000))
     return transfers, offers
 
 
-def _open_accounts(balances: Counter) -> dict[int, int]:
-    """Account ids by member id: new accounts opened with their final balance, existing ones moved by it."""
-    existing = dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
-    for member_id, pk in existing.items():
-        Account.objects.filter(pk=pk).update(balance=F("balance") + balances[member_id])
+def _open_accounts(balances: Counter, commons: Account) -> tuple[dict[int, int], Counter]:
+    """Account ids by member id, and the balances the block starts from by account id.
+
+    The commons and the members' existing accounts are locked, in pk order as every transfer
+    locks them, so that their balances (and the balances after each transfer) stay exact even if
+    members are paying meanwhile. New accounts start from zero, opened with their final balance.
+    """
+    locked = (
+        Account.objects.select_for_update()
+        .filter(Q(pk=commons.pk) | Q(member_id__in=list(balances)))
+        .order_by("pk")
+        .values_list("pk", "member_id", "balance")
+    )
+    start: Counter = Counter()
+    existing = {}
+    for pk, member_id, balance in locked:
+        start[pk] = balance
+        if member_id is not None:
+            existing[member_id] = pk
     low, high = member_limits()
     Account.objects.bulk_create(
         [
@@ -396,4 +418,4 @@ def _open_accounts(balances: Counter) -> dict[int, int]:
         ],
         batch_size=5000,
     )
-    return dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk"))
+    return dict(Account.objects.filter(member_id__in=list(balances)).values_list("member_id", "pk")), start

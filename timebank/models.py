@@ -104,11 +104,23 @@ class Transfer(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Each side's balance once this transfer moved it, written while both account rows are locked:
+    # a statement page reads it from its own rows instead of adding up the account's whole ledger.
+    # (Never in a form, so no translated verbose name.)
+    payer_balance_after = models.BigIntegerField(editable=False)
+    payee_balance_after = models.BigIntegerField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("transfer")
         ordering = ["created_at", "id"]
+        indexes = [
+            # For the statement's join to each row's reversal. The unique index of ``reverses`` holds
+            # every row, nearly all NULL, and SQLite's ANALYZE takes them for one value shared by
+            # the whole ledger, so it scanned the table for each row of the page instead; this one
+            # holds only the reversals.
+            models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="timebank_transfer_reversals"),
+        ]
         permissions = [
             ("reverse_transfer", _("Can reverse a transfer")),
             ("grant_credit", _("Can grant credit from the commons")),

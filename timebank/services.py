@@ -172,6 +172,9 @@ def _write(transfer: Transfer) -> Transfer:
             % {"account": payee, "balance": hours(payee.balance), "limit": hours(payee.max_balance)},
             code="above_maximum",
         )
+    # Exact because both rows are locked: no other transfer can move either balance before this one commits.
+    transfer.payer_balance_after = payer.balance - minutes
+    transfer.payee_balance_after = payee.balance + minutes
     earlier = _insert_once(transfer, idempotency_key=transfer.idempotency_key)
     if earlier is not None:
         return _replay(earlier, transfer)

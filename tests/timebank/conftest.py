@@ -96,3 +96,21 @@ def coordinator_with(*codenames: str, username: str):
     user = UserFactory(username=username)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="timebank", codename__in=codenames))
     return user
+
+
+def wrong_balances_after() -> list[tuple]:
+    """Each side of a transfer whose stored balance after differs from the running total there.
+
+    Added up here in Python, apart from the audit's SQL, so that each checks the other.
+    """
+    running: dict[int, int] = {}
+    wrong = []
+    for pk, payer, payee, minutes, payer_after, payee_after in Transfer.objects.order_by("pk").values_list(
+        "pk", "payer_id", "payee_id", "minutes", "payer_balance_after", "payee_balance_after"
+    ):
+        running[payer] = running.get(payer, 0) - minutes
+        running[payee] = running.get(payee, 0) + minutes
+        for side, account, stored in (("payer", payer, payer_after), ("payee", payee, payee_after)):
+            if stored != running[account]:
+                wrong.append((pk, side, stored, running[account]))
+    return wrong

@@ -9,7 +9,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from timebank import demo as timebank_demo
+from timebank import services
 from timebank.models import Account, ExchangeRequest, Offer, Transfer
+
+from .conftest import wrong_balances_after
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +182,16 @@ def test_without_the_scaled_members_nothing_scaled_is_added(demo):
     load_scaled(1)
 
     assert snapshot() == before
+
+
+def test_scaled_transfers_of_members_who_already_had_hours_store_the_right_balances_after(demo):
+    add_scaled_members(1000)
+    commons = services.commons_account()
+    early = [services.account_for(user) for user in get_user_model().objects.filter(username__regex=r"^member0000")]
+    for n, account in enumerate(early):  # 100 members with hours before the scaled history
+        services.transfer_create(payer=commons, payee=account, minutes=60, kind="grant", idempotency_key=f"early-{n}")
+
+    load_scaled(1)
+
+    assert wrong_balances_after() == []
+    assert audit() == "ok\n"

@@ -33,10 +33,23 @@ def add_transfers(count: int, member: Account, other: Account) -> None:
     commons = commons_account()
     cycle = [(commons, member, "grant"), (member, other, "exchange"), (other, commons, "gift")]
     start = Transfer.objects.count()
-    transfers = Transfer.objects.bulk_create(
-        Transfer(payer=payer, payee=payee, minutes=20, kind=kind, idempotency_key=f"bulk:{next(_keys)}")
-        for payer, payee, kind in itertools.islice(itertools.cycle(cycle), start % 3, start % 3 + count)
-    )
+    running = {account.pk: account.balance for account in (commons, member, other)}
+    transfers = []
+    for payer, payee, kind in itertools.islice(itertools.cycle(cycle), start % 3, start % 3 + count):
+        running[payer.pk] -= 20
+        running[payee.pk] += 20
+        transfers.append(
+            Transfer(
+                payer=payer,
+                payee=payee,
+                minutes=20,
+                kind=kind,
+                idempotency_key=f"bulk:{next(_keys)}",
+                payer_balance_after=running[payer.pk],
+                payee_balance_after=running[payee.pk],
+            )
+        )
+    Transfer.objects.bulk_create(transfers)
     now = timezone.now()
     for n, transfer in enumerate(transfers):
         transfer.created_at = now - datetime.timedelta(days=400) * (count - n) / count
