@@ -16,7 +16,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -128,14 +128,32 @@ def commons_account() -> Account:
 
 
 def _lock(*accounts: Account) -> dict[int, Account]:
-    """Lock the accounts' rows one by one in ascending pk order; fresh copies by pk."""
-    return {pk: Account.objects.select_for_update().get(pk=pk) for pk in sorted({a.pk for a in accounts})}
+    """Lock the accounts' rows in ascending pk order, in one query; fresh copies by pk.
+
+    One statement still takes the locks one row at a time in that order: with ORDER BY, PostgreSQL
+    sorts first and locks each row as it leaves the sort (the plan is LockRows over the ordered
+    rows; its SELECT reference says so under "The Locking Clause"). A pk never changes, so the
+    order cannot shift while it waits for a lock.
+    """
+    pks = {a.pk for a in accounts}
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    if len(locked) != len(pks):
+        raise Account.DoesNotExist(f"no account {sorted(pks - set(locked))}")
+    return locked
 
 
-def _move(account: Account, minutes: int) -> None:
-    """Add ``minutes`` (negative: take) in the database, and to the locked copy so that it stays true."""
-    Account.objects.filter(pk=account.pk).update(balance=F("balance") + minutes)
-    account.balance += minutes
+def _move(payer: Account, payee: Account, minutes: int) -> None:
+    """Move ``minutes`` between the locked accounts in one UPDATE, and on the locked copies so that they stay true."""
+    Account.objects.filter(pk__in=(payer.pk, payee.pk)).update(
+        balance=Case(
+            When(pk=payer.pk, then=F("balance") - minutes),
+            When(pk=payee.pk, then=F("balance") + minutes),
+            default=F("balance"),
+            output_field=models.BigIntegerField(),
+        )
+    )
+    payer.balance -= minutes
+    payee.balance += minutes
 
 
 def _replay(earlier: Transfer, transfer: Transfer) -> Transfer:
@@ -178,8 +196,7 @@ def _write(transfer: Transfer) -> Transfer:
     earlier = _insert_once(transfer, idempotency_key=transfer.idempotency_key)
     if earlier is not None:
         return _replay(earlier, transfer)
-    _move(payer, -minutes)
-    _move(payee, minutes)
+    _move(payer, payee, minutes)
     return transfer
 
 

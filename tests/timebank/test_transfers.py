@@ -1,6 +1,8 @@
 """Transfers and reversals through the services: what is written, and what is refused with nothing written."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.factories import UserFactory
@@ -234,3 +236,21 @@ def test_a_reversal_that_would_take_the_payee_below_its_minimum_is_refused(make_
 
     assert (error.code, error.status) == ("below_minimum", 409)
     assert error.message == (f"Not enough credit: {payee.member} has −10 h and may not go below −10 h.")
+
+
+# --- Round trips ------------------------------------------------------------------------------
+
+
+def test_a_transfer_locks_both_accounts_in_one_query_and_moves_both_balances_in_one_update(make_account):
+    ayse, berk = make_account(), make_account()
+    grant(ayse, 120)
+
+    with CaptureQueriesContext(connection) as queries:
+        pay(berk, ayse, 30)  # the payee's pk is the lower: the locks are still taken in pk order
+
+    on_accounts = [q["sql"] for q in queries.captured_queries if '"timebank_account"' in q["sql"]]
+    assert len(on_accounts) == 2, on_accounts
+    lock, update = on_accounts
+    assert lock.startswith("SELECT") and lock.endswith(('ORDER BY "timebank_account"."id" ASC FOR UPDATE', "ASC"))
+    assert update.startswith('UPDATE "timebank_account"') and "CASE WHEN" in update
+    assert balances(ayse, berk) == [150, -30]
