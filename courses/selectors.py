@@ -160,11 +160,11 @@ def module_listing(
     """
     now = now or timezone.now()
     parts = [listing_version(), index.pk, language, page_number, per_page, quarter_hour(now).isoformat()]
-    key = "courses:listing:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    kept = cache.get(key)
+    cache_key = "courses:listing:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    kept = cache.get(cache_key)
     if kept is None:
         kept = _listed_modules(index, language, page_number, now, per_page)
-        cache.set(key, kept, LISTING_SECONDS)
+        cache.set(cache_key, kept, LISTING_SECONDS)
     modules, counts, number = kept
     paginator = Paginator(modules, per_page)
     paginator.count = sum(counts.values())  # of the whole listing, of which ``modules`` is one page
