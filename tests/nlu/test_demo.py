@@ -39,9 +39,9 @@ def test_second_run_changes_nothing(db):
 
 def test_a_load_empties_the_cache(demo):
     """Bulk inserts (--scale) send no signal: nothing read from the database before may be served after."""
-    cache.set("read before the load", "stale", None)
+    cache.set("read-before-the-load", "stale", None)
     call_command("load_demo", stdout=io.StringIO())
-    assert cache.get("read before the load") is None
+    assert cache.get("read-before-the-load") is None
 
 
 def test_demo_has_the_four_users_and_the_home_page_as_site_root(demo):
