@@ -198,12 +198,18 @@ class CourseModulePage(RoutablePageMixin, Page):
             for code, _name in settings.LANGUAGES
         }
 
+    def for_member(self, name: str, member, compute):
+        """``compute()`` once per module object and member: several parts of one page view ask the same."""
+        known = self.__dict__.setdefault(f"_{name}_by_member", {})
+        if member.pk not in known:
+            known[member.pk] = compute()
+        return known[member.pk]
+
     def is_tutor(self, user) -> bool:
-        """Whether ``user`` tutors this module; asked once per page view, though several apps ask."""
-        answers = self.__dict__.setdefault("_is_tutor", {})
-        if user.pk not in answers:
-            answers[user.pk] = user.is_authenticated and self.tutors.filter(pk=user.pk).exists()
-        return answers[user.pk]
+        """Whether ``user`` tutors this module (the enrolment box and the live sessions both ask)."""
+        return self.for_member(
+            "is_tutor", user, lambda: user.is_authenticated and self.tutors.filter(pk=user.pk).exists()
+        )
 
     def week_of(self, moment: datetime.datetime) -> int | None:
         """The running week number at ``moment`` (1-based), or None before start / after end."""

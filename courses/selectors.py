@@ -240,11 +240,8 @@ def member_enrolment(*, module: CourseModulePage, member) -> Enrolment | None:
     """
     if not member.is_authenticated:
         return None
-    known = module.__dict__.setdefault("_member_enrolments", {})
-    if member.pk not in known:
-        live = module.enrolments.filter(member=member, status__in=Enrolment.LIVE)
-        known[member.pk] = with_waitlist_positions(live).first()
-    return known[member.pk]
+    live = module.enrolments.filter(member=member, status__in=Enrolment.LIVE)
+    return module.for_member("enrolment", member, lambda: with_waitlist_positions(live).first())
 
 
 def module_progress(*, module: CourseModulePage, member, now: datetime.datetime | None = None) -> ModuleProgress:
