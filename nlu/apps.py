@@ -8,6 +8,7 @@ class NluConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .page_cache import connect_signals
+        from . import page_cache, routing
 
-        connect_signals()
+        page_cache.connect_signals()
+        routing.connect_signals()

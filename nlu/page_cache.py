@@ -50,17 +50,25 @@ def content_changed(*, sender, **kwargs) -> None:
     transaction.on_commit(new_generation, robust=True)
 
 
+def new_version(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def current_version(key: str) -> str:
+    """The version kept under ``key``, started here if the cache has none (after a restart of Redis, say)."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+    return version
+
+
 def new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    new_version(GENERATION_KEY)
 
 
 def content_generation() -> str:
-    """The current generation, started here if the cache has none (after a restart of Redis, say)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    return current_version(GENERATION_KEY)
 
 
 def content_key(name: str, *parts) -> str:

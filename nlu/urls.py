@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import routing, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -21,8 +21,9 @@ urlpatterns += i18n_patterns(
     path("", include("seminars.urls")),
     path("timebank/", include("timebank.urls")),
     path("wiki/", include("wiki.urls")),
-    # Wagtail's catch-all page serving comes last.
-    path("", include(wagtail_urls)),
+    # Wagtail's own front-end views, and its catch-all page serving last, through nlu.routing.
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,95 @@
+"""Wagtail's page routing, remembered: a URL's page is found by its primary key, not by walking the tree.
+
+For every page request Wagtail finds the site (one query) and then walks from the site's root
+page, one query of wide page rows per level and one more for each level's specific page: six
+queries before a unit page is served, paid by every signed-in member (a visitor's page comes
+from the page cache). This keeps what the walk found (the site, and the page's model and
+primary key) per host, language and path, until any page or site is saved, moved or deleted.
+A request then costs one query for the page itself, and Wagtail's own ``route`` of that page for
+the rest of the path (a module's weekly unit), which still refuses a page that is not live.
+
+Wagtail reads both results from the request (``request._wagtail_site`` and
+``request._wagtail_route_for_request``, the memo that ``Page.route_for_request`` documents), so
+its ``serve`` view, hooks and view restrictions work as before.
+"""
+
+import hashlib
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404
+from django.utils import translation
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .page_cache import current_version, new_version
+
+VERSION_KEY = "nlu:routes:version"
+ROUTE_SECONDS = 24 * 60 * 60  # what no page change moved on is still refreshed daily
+
+
+def routes_changed(**signal) -> None:
+    """A page or site changed: no route kept until now is read again (now, and again at commit)."""
+    new_version(VERSION_KEY)
+    transaction.on_commit(lambda: new_version(VERSION_KEY), robust=True)
+
+
+def page_or_site_changed(*, sender, **signal) -> None:
+    if issubclass(sender, (Page, Site)):
+        routes_changed()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(page_or_site_changed, dispatch_uid=f"nlu.routing.{signal}")
+    # A move rewrites the descendants' paths with UPDATEs, which send no post_save.
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(routes_changed, dispatch_uid=f"nlu.routing.{signal}")
+
+
+def route_key(request, path: str) -> str:
+    """Per host and port (the site), language (the slugs) and path, in the current version."""
+    what = "\n".join(
+        [current_version(VERSION_KEY), request._get_raw_host(), request.get_port(), translation.get_language(), path]
+    )
+    return "nlu:routes:" + hashlib.sha256(what.encode()).hexdigest()
+
+
+def path_components(path: str) -> list[str]:
+    return [component for component in path.split("/") if component]
+
+
+def remembered_route(request, key: str, path: str):
+    """``(site, route result)`` from what an earlier request found for ``path``, or ``None``."""
+    kept = cache.get(key)
+    if kept is None:
+        return None
+    site, model_label, page_pk, depth = kept
+    try:
+        page = apps.get_model(model_label)._default_manager.get(pk=page_pk)
+    except (LookupError, Page.DoesNotExist):
+        return None
+    try:
+        return site, page.route(request, path_components(path)[depth:])
+    except Http404:
+        return site, None
+
+
+def remember_route(key: str, site: Site, page: Page) -> None:
+    """The site is kept with its root page (menus read it), as fresh as the route: any page change moves both on."""
+    depth = page.depth - site.root_page.depth  # how many of the path's components the walk used
+    cache.set(key, (site, page._meta.label_lower, page.pk, depth), ROUTE_SECONDS)
+
+
+def serve(request, path):
+    """Wagtail's ``serve``, with the site and route known before it asks for them."""
+    key = route_key(request, path)  # before the walk: a route found from older rows is kept under an older version
+    remembered = remembered_route(request, key, path)
+    if remembered is not None:
+        request._wagtail_site, request._wagtail_route_for_request = remembered
+    elif (route := Page.route_for_request(request, path)) is not None:
+        remember_route(key, request._wagtail_site, route[0])
+    return wagtail_views.serve(request, path)
