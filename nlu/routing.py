@@ -17,7 +17,6 @@ import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import translation
@@ -25,16 +24,14 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .page_cache import current_version, new_version
+from .page_cache import current_version, move_version
 
 VERSION_KEY = "nlu:routes:version"
 ROUTE_SECONDS = 24 * 60 * 60  # what no page change moved on is still refreshed daily
 
 
 def routes_changed(**signal) -> None:
-    """A page or site changed: no route kept until now is read again (now, and again at commit)."""
-    new_version(VERSION_KEY)
-    transaction.on_commit(lambda: new_version(VERSION_KEY), robust=True)
+    move_version(VERSION_KEY)
 
 
 def page_or_site_changed(*, sender, **signal) -> None:
