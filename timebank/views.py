@@ -85,8 +85,9 @@ def coordinator_required(view):
 
 def _statement(request, account: Account):
     page = Paginator(selectors.account_statement(account), STATEMENT_PAGE).get_page(request.GET.get("page"))
+    others = selectors.account_names({transfer.other_id for transfer in page})
     for transfer in page:
-        transfer.other = party(transfer.payer if transfer.amount > 0 else transfer.payee)
+        transfer.other = party(others[transfer.other_id])
     return page
 
 
@@ -123,11 +124,16 @@ def account_page(request, *, error: TransferError | None = None):
     account = services.account_for(request.user)
     pending = ExchangeRequest.objects.filter(
         status=ExchangeRequest.Status.PENDING, expires_at__gt=timezone.now()
-    ).select_related("creditor__member", "debtor__member", "offer")
+    ).order_by("expires_at", "pk")
+    shown = ("minutes", "memo", "created_at", "expires_at")  # only what the page shows: fewer columns to compile
     context = {
         **_account_context(request, account),
-        "to_confirm": pending.filter(debtor=account).order_by("expires_at", "pk"),
-        "my_requests": pending.filter(creditor=account).order_by("expires_at", "pk"),
+        "to_confirm": pending.filter(debtor=account)
+        .select_related("creditor__member", "offer")
+        .only(*shown, "creditor__member__username", "creditor__member__display_name", "offer__title"),
+        "my_requests": pending.filter(creditor=account)
+        .select_related("debtor__member")
+        .only(*shown, "debtor__member__username", "debtor__member__display_name"),
         "decline_form": DeclineForm(),
         "error": error,
     }
@@ -176,12 +182,16 @@ def _statement_csv(account: Account) -> StreamingHttpResponse:
     def rows():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)  # the mark tells spreadsheets the file is UTF-8
-        for transfer in selectors.account_statement(account).iterator(chunk_size=2000):
-            other = transfer.payer if transfer.amount > 0 else transfer.payee
+        statement = selectors.account_statement(account)
+        others = {
+            pk: _csv_text(party(other, commons_label))
+            for pk, other in selectors.account_names(statement.order_by().values("other_id")).items()
+        }
+        for transfer in statement.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     timezone.localtime(transfer.created_at, zone).strftime("%Y-%m-%d %H:%M"),
-                    _csv_text(party(other, commons_label)),
+                    others[transfer.other_id],
                     kinds[transfer.kind],
                     _csv_text(transfer.memo),
                     transfer.amount,

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 # What the pages cost, pinned so that a change shows. Both: the session, the member, the site
 # and its menu pages, the member's permissions (user and group) for the coordinators' link.
 # The account page: its account, the statement's count and page (running balance included),
-# the chart's sums per day, the requests to answer and those waiting. The board: the
-# languages on it, the count and the page of offers (authors included).
-ACCOUNT_PAGE_QUERIES = 12
+# the names of the other sides on that page (a query of their own: joined to the page, they
+# made it cost more to plan and compile than to run), the chart's sums per day, the requests
+# to answer and those waiting. The board: the languages on it, the count and the page of
+# offers (authors included).
+ACCOUNT_PAGE_QUERIES = 13
 BOARD_QUERIES = 9
 _keys = itertools.count()
 
