@@ -6,11 +6,26 @@ day or per month in the database.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -255,22 +270,56 @@ def member_offers(member, **filters) -> QuerySet[Offer]:
     return _offers_filtered(Offer.objects.filter(author=member), **filters)
 
 
+BOARD_VERSION_KEY = "timebank:board-version"
+BOARD_SECONDS = 15 * 60  # a bound for what changed without a signal (a bulk insert), not the rule
+
+
+def new_board_version(**signal) -> None:
+    """An offer was saved or deleted: the board's counts and languages kept until now are not read again.
+
+    At once, for the rest of the transaction, and again at its commit, so that what another
+    request read from the old rows in between is not kept either.
+    """
+    cache.set(BOARD_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(BOARD_VERSION_KEY, uuid.uuid4().hex, None), robust=True)
+
+
+def _board_version() -> str:
+    version = cache.get(BOARD_VERSION_KEY)
+    if version is None:  # an empty cache (after a restart of Redis, say) starts one
+        cache.add(BOARD_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(BOARD_VERSION_KEY)
+    return version
+
+
+def _open_offers_summary() -> dict:
+    """How many open offers there are of each kind, and the languages they are in (codes).
+
+    Two queries over every open offer, the same for every member and every page of the board,
+    so kept in the cache until an offer is saved or deleted.
+    """
+    key = f"timebank:board-summary:{_board_version()}"
+    summary = cache.get(key)
+    if summary is None:
+        active = Offer.objects.filter(status=Offer.Status.ACTIVE).order_by()
+        summary = {
+            "counts": dict(active.values("kind").annotate(n=Count("pk")).values_list("kind", "n")),
+            "languages": sorted(active.values_list("language", flat=True).distinct()),
+        }
+        cache.set(key, summary, BOARD_SECONDS)
+    return summary
+
+
 def board_languages() -> list[tuple[str, str]]:
     """The languages the open offers are written in, by name, for the board's filter."""
     names = dict(language_choices())
-    codes = Offer.objects.filter(status=Offer.Status.ACTIVE).order_by().values_list("language", flat=True).distinct()
+    codes = _open_offers_summary()["languages"]
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda choice: str(choice[1]).casefold())
 
 
 def open_offer_counts() -> dict[str, int]:
     """How many offers and how many requests are open on the board, by kind."""
-    counts = dict(
-        Offer.objects.filter(status=Offer.Status.ACTIVE)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
+    counts = _open_offers_summary()["counts"]
     return {kind: counts.get(kind, 0) for kind in Offer.Kind.values}
 
 

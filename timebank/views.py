@@ -362,14 +362,21 @@ def board(request):
     form = BoardFilterForm(request.GET, languages=selectors.board_languages())
     valid = form.is_valid()
     filters = {name: value for name, value in form.cleaned_data.items() if value} if valid else {}
-    if filters.pop("mine", False) and request.user.is_authenticated:
+    mine = filters.pop("mine", False) and request.user.is_authenticated
+    if mine:
         offers = selectors.member_offers(request.user, **filters)
     else:
         offers = selectors.board_offers(**filters)
-    page = Paginator(offers, BOARD_PAGE).get_page(request.GET.get("page"))
-    names = dict(language_choices())
+    paginator = Paginator(offers, BOARD_PAGE)
+    if not (mine or filters):  # the whole board: its count is kept with the languages
+        paginator.count = sum(selectors.open_offer_counts().values())
+    page = paginator.get_page(request.GET.get("page"))
+    # Named once for the page, not by get_*_display() (a lazy translation) twice on each card.
+    names, kinds = dict(language_choices()), {kind: str(label) for kind, label in Offer.Kind.choices}
+    categories = {category: str(label) for category, label in Offer.Category.choices}
     for offer in page:
         offer.language_name = names.get(offer.language, offer.language)
+        offer.kind_label, offer.category_label = kinds[offer.kind], categories[offer.category]
     context = {"form": form, "page": page, "filtered": bool(filters)}
     return render(request, "timebank/board.html", context, status=200 if valid else 400)
 

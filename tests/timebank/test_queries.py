@@ -22,10 +22,12 @@ pytestmark = pytest.mark.django_db
 # The account page: its account, the statement's count and page (running balance included),
 # the names of the other sides on that page (a query of their own: joined to the page, they
 # made it cost more to plan and compile than to run), the chart's sums per day, the requests
-# to answer and those waiting. The board: the languages on it, the count and the page of
-# offers (authors included).
+# to answer and those waiting. The board: the page of offers (authors included); the count
+# of open offers and the languages they are in are kept in the cache until an offer changes,
+# so a search counts only its own matches.
 ACCOUNT_PAGE_QUERIES = 13
-BOARD_QUERIES = 9
+BOARD_QUERIES = 7
+BOARD_SEARCHED_QUERIES = 8
 _keys = itertools.count()
 
 
@@ -116,7 +118,7 @@ def test_the_account_page_and_the_board_cost_the_same_with_10_and_10000_transfer
         "account page": ACCOUNT_PAGE_QUERIES,
         "account page, last page": ACCOUNT_PAGE_QUERIES,
         "board": BOARD_QUERIES,
-        "board, searched": BOARD_QUERIES,
+        "board, searched": BOARD_SEARCHED_QUERIES,
     }
     page = parse(client.get("/en/timebank/"))
     assert len(statement_rows(page)) == 25
