@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +8,12 @@ class WikiConfig(AppConfig):
     name = "wiki"
     verbose_name = _("Wiki")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .models import Revision, WikiPage
+        from .selectors import wiki_changed
+
+        # Members too: the lists show their names.
+        for sender in (WikiPage, Revision, settings.AUTH_USER_MODEL):
+            for signal in (post_save, post_delete):
+                signal.connect(wiki_changed, sender=sender, dispatch_uid=f"wiki.changed.{sender}.{signal}")

@@ -1,12 +1,16 @@
 """Reads of the wiki. Each returns what a page needs in a fixed number of queries, whatever the data size."""
 
 import difflib
+import hashlib
 import html
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils.safestring import SafeString, mark_safe
@@ -135,10 +139,19 @@ def authors_since(page: WikiPage, *, after: int, before: int) -> list[str]:
 
 
 def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
-    """Every page's revisions, newest first, optionally of one language or one member."""
+    """Every page's revisions, newest first, optionally of one language or one member: only what a row shows."""
     revisions = (
         Revision.objects.select_related("page", "author")
-        .defer(*LONG_REVISION_FIELDS, "page__text")
+        .only(
+            "number",
+            "summary",
+            "created_at",
+            "page__language",
+            "page__slug",
+            "page__title",
+            "author__username",
+            "author__display_name",
+        )
         .order_by("-created_at", "-pk")
     )
     if language:
@@ -146,6 +159,47 @@ def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
     if member is not None:
         revisions = revisions.filter(author=member)
     return revisions
+
+
+# Rendered lists of revisions are the same for every member in one language and time zone: they
+# are kept in the cache under a version that every write of a page, a revision or a member moves.
+VERSION_KEY = "wiki:version"
+KEPT_SECONDS = 60 * 60  # only to bound the cache's size: the version is what keeps them true
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def wiki_changed(**signal) -> None:
+    """A page, revision or member was written: what was kept is not read again, now and again at commit.
+
+    Now, for the rest of the transaction; at commit, so that what another request rendered from
+    the old rows in between is not kept either. A login writes only ``last_login``: nothing shown.
+    """
+    if set(signal.get("update_fields") or ["*"]) <= {"last_login"}:
+        return
+    _new_version()
+    transaction.on_commit(_new_version, robust=True)
+
+
+def wiki_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:  # an empty cache (after a restart of Redis, say) starts one
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def kept_html(name: str, *parts, build) -> str:
+    """``build()``, rendered once per ``parts`` until the wiki's version moves (read before building)."""
+    what = "\n".join([wiki_version(), *map(str, parts)])
+    key = f"wiki:{name}:" + hashlib.sha256(what.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, KEPT_SECONDS)
+    return value
 
 
 def member_named(username: str):

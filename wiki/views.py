@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from . import selectors, services
 from .forms import PageCreateForm, PageEditForm, PreviewForm, RecentChangesForm, SearchForm
 from .markdown import render as render_markdown
 from .markdown import slug_for
-from .models import WikiPage
+from .models import Revision, WikiPage
 
 PAGE_SIZE = getattr(settings, "WIKI_PAGE_SIZE", 50)
 
@@ -140,20 +142,28 @@ def index(request):
 
 def recent(request):
     form = RecentChangesForm(request.GET or None)
-    status = 200
-    revisions = selectors.recent_changes()
-    if form.is_bound:
-        if form.is_valid():
-            revisions = selectors.recent_changes(
-                language=form.cleaned_data["language"], member=form.cleaned_data["member"]
-            )
-        else:
-            revisions, status = revisions.none(), 400
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "rows": _recent_rows(request, Revision.objects.none())}
+        return render(request, "wiki/recent.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    revisions = selectors.recent_changes(language=data.get("language", ""), member=data.get("member"))
+    rows = selectors.kept_html(
+        "recent",
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.GET.urlencode(),
+        build=lambda: _recent_rows(request, revisions),
+    )
+    return render(request, "wiki/recent.html", {"form": form, "rows": rows})
+
+
+def _recent_rows(request, revisions) -> str:
+    """The rows and the pagination: the same for every member in one language and time zone."""
     revisions = paginate(request, revisions)
     for revision in revisions:
         revision.language_name = language_name(revision.page.language)
-    context = {"form": form, "revisions": revisions, "query": _query_without_page(request)}
-    return render(request, "wiki/recent.html", context, status=status)
+    context = {"revisions": revisions, "query": _query_without_page(request)}
+    return render_to_string("wiki/_recent_rows.html", context)
 
 
 def _query_without_page(request) -> str:

@@ -1,0 +1,105 @@
+"""Recent changes are rendered once and kept in the cache; every write shows on the next read, at once."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def recent_url(language: str = "en") -> str:
+    with translation.override(language):
+        return reverse("wiki:recent")
+
+
+def read(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_second_read_is_served_from_the_cache(member_client, make_page):
+    make_page(title="Courier interviews")
+    assert "Courier interviews" in read(member_client, recent_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert "Courier interviews" in read(member_client, recent_url())
+    assert not [q for q in queries.captured_queries if "wiki_revision" in q["sql"]]
+
+
+def test_a_save_shows_at_once(member_client, make_page, edit):
+    page = make_page(title="Courier interviews")
+    read(member_client, recent_url())
+    edit(page, "A new paragraph.\n", summary="Added the Ankara group")
+    html = read(member_client, recent_url())
+    assert "Added the Ankara group" in html
+    assert "to=2" in html  # the row links to the changes of revision 2
+
+
+def test_a_new_page_and_a_rename_show_at_once(member_client, make_page):
+    page = make_page(title="Courier interviews")
+    read(member_client, recent_url())
+    make_page(title="Warehouse strikes")
+    page.title = "Courier interviews, 2026"
+    page.save(update_fields=["title"])
+    html = read(member_client, recent_url())
+    assert "Warehouse strikes" in html
+    assert "Courier interviews, 2026" in html
+
+
+def test_a_deleted_page_leaves_at_once(member_client, make_page):
+    page = make_page(title="Courier interviews")
+    assert "Courier interviews" in read(member_client, recent_url())
+    page.delete()
+    assert "Courier interviews" not in read(member_client, recent_url())
+
+
+def test_a_new_display_name_shows_at_once(member_client, make_page):
+    author = UserFactory(display_name="Ayşe Y.")
+    make_page(title="Courier interviews", author=author)
+    assert "Ayşe Y." in read(member_client, recent_url())
+    author.display_name = "Ayşe Yılmaz"
+    author.save()
+    assert "Ayşe Yılmaz" in read(member_client, recent_url())
+    author.delete()
+    assert "a former member" in read(member_client, recent_url())
+
+
+def test_a_save_inside_a_transaction_shows_at_once_and_after_commit(member_client, make_page, edit):
+    page = make_page(title="Courier interviews")
+    read(member_client, recent_url())
+    with transaction.atomic():
+        edit(page, "A new paragraph.\n", summary="Added the Ankara group")
+        assert "Added the Ankara group" in read(member_client, recent_url())
+    assert "Added the Ankara group" in read(member_client, recent_url())
+
+
+def test_each_language_and_time_zone_has_its_own_rows(client, make_page):
+    make_page(title="Courier interviews")
+    istanbul = UserFactory(language="en", timezone="Europe/Istanbul")
+    client.force_login(istanbul)
+    assert "Time (Europe/Istanbul)" in read(client, recent_url())
+    client.force_login(UserFactory(language="en", timezone="America/Bogota"))
+    html = read(client, recent_url())
+    assert "Time (America/Bogota)" in html
+    assert "Europe/Istanbul" not in html
+    client.force_login(UserFactory(language="tr", timezone="Europe/Istanbul"))
+    html = read(client, recent_url("tr"))
+    assert "Time (Europe/Istanbul)" not in html  # the Turkish heading
+    assert "Courier interviews" in html
+
+
+def test_filters_and_pages_are_kept_apart(member_client, make_page, member):
+    make_page(title="Courier interviews")
+    make_page(title="Kurye görüşmeleri", language="tr")
+    assert "Kurye görüşmeleri" in read(member_client, recent_url())
+    html = read(member_client, recent_url() + "?language=en")
+    assert "Courier interviews" in html and "Kurye görüşmeleri" not in html
+    html = read(member_client, recent_url() + "?language=tr")
+    assert "Kurye görüşmeleri" in html and "Courier interviews" not in html
+    response = member_client.get(recent_url() + "?member=nobody-of-that-name")
+    assert response.status_code == 400
+    assert "No changes to show." in response.content.decode()
