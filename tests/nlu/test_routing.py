@@ -1,6 +1,7 @@
 """Page routes are remembered, and any change to the page tree or the sites shows at once."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -53,8 +54,8 @@ def test_a_known_route_costs_one_query_for_the_page_and_none_for_the_site(member
     page_rows = [sql for sql in remembered if 'FROM "nlu_standardpage"' in sql]
     assert len(page_rows) == 1 and f"= {leaf.pk}" in page_rows[0]
     # The walk: the site, the home page, then each level's children and the specific page found
-    # there (three levels); remembered, one query for the page by its key instead.
-    assert len(walked) - len(remembered) == 1 + 1 + 3 * 2 - 1
+    # there (three levels), and the view restrictions (two); remembered, one query for the page by its key.
+    assert len(walked) - len(remembered) == 1 + 1 + 3 * 2 + 2 - 1
 
 
 def test_a_module_and_its_units_are_served_from_the_remembered_module(member_client, demo):
@@ -139,3 +140,19 @@ def test_each_site_routes_from_its_own_root(member_client, home):
     Site.objects.create(hostname="other.example", port=80, root_page=other_root)
     assert "On the other site" in member_client.get("/en/shared-name/", HTTP_HOST="other.example").text
     assert "On the main site" in member_client.get("/en/shared-name/").text
+
+
+def test_a_group_restriction_lifted_or_changed_shows_at_once(member_client, home):
+    page = add_page(home, "organisers")
+    organisers = Group.objects.create(name="Organisers")
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(organisers)
+    assert member_client.get("/en/organisers/").status_code == 302
+    assert member_client.get("/en/organisers/").status_code == 302  # the remembered route keeps the restriction
+    member = member_client.get("/en/").wsgi_request.user
+    member.groups.add(organisers)
+    assert member_client.get("/en/organisers/").status_code == 200
+    restriction.groups.remove(organisers)
+    assert member_client.get("/en/organisers/").status_code == 302
+    restriction.delete()
+    assert member_client.get("/en/organisers/").status_code == 200
