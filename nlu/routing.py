@@ -29,6 +29,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .page_cache import current_version, move_version
 
 VERSION_KEY = "nlu:routes:version"
+KEPT_FORMAT = "site, model, pk, depth, restrictions"  # in every key: a new release never reads an older shape
 ROUTE_SECONDS = 24 * 60 * 60  # what no page change moved on is still refreshed daily
 
 
@@ -53,7 +54,14 @@ def connect_signals() -> None:
 def route_key(request, path: str) -> str:
     """Per host and port (the site), language (the slugs) and path, in the current version."""
     what = "\n".join(
-        [current_version(VERSION_KEY), request._get_raw_host(), request.get_port(), translation.get_language(), path]
+        [
+            KEPT_FORMAT,
+            current_version(VERSION_KEY),
+            request._get_raw_host(),
+            request.get_port(),
+            translation.get_language(),
+            path,
+        ]
     )
     return "nlu:routes:" + hashlib.sha256(what.encode()).hexdigest()
 
