@@ -16,7 +16,6 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, F, When
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +118,7 @@ def account_for(member) -> Account:
     """The member's account, opened on first need with the limits from settings (no signal: a plugin)."""
     low, high = member_limits()
     account, _created = Account.objects.get_or_create(member=member, defaults={"min_balance": low, "max_balance": high})
+    account.member = member  # its own: naming the account (a message, a statement) needs no query
     return account
 
 
@@ -144,15 +144,18 @@ def _lock(*accounts: Account) -> dict[int, Account]:
 
 
 def _move(payer: Account, payee: Account, minutes: int) -> None:
-    """Move ``minutes`` between the locked accounts in one UPDATE, and on the locked copies so that they stay true."""
-    Account.objects.filter(pk__in=(payer.pk, payee.pk)).update(
-        balance=Case(
-            When(pk=payer.pk, then=F("balance") - minutes),
-            When(pk=payee.pk, then=F("balance") + minutes),
-            default=F("balance"),
-            output_field=models.BigIntegerField(),
+    """Move ``minutes`` between the locked accounts in one UPDATE, and on the locked copies so that they stay true.
+
+    Written out: on the path of every transfer, Django took longer to build the CASE than the
+    database to run it.
+    """
+    table, balance, pk = (connection.ops.quote_name(name) for name in (Account._meta.db_table, "balance", "id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {balance} = {balance} + CASE WHEN {pk} = %s THEN %s ELSE %s END "
+            f"WHERE {pk} IN (%s, %s)",
+            [payer.pk, -minutes, minutes, payer.pk, payee.pk],
         )
-    )
     payer.balance -= minutes
     payee.balance += minutes
 
@@ -227,8 +230,18 @@ def _write(transfer: Transfer) -> Transfer:
     or when the rules refuse: a request seen before gets the transfer it made even if the
     balance could not pay it again now.
     """
-    locked = _lock(transfer.payer, transfer.payee)
-    payer, payee = transfer.payer, transfer.payee = locked[transfer.payer_id], locked[transfer.payee_id]
+    payer, payee = transfer.payer, transfer.payee
+    locked = _lock(payer, payee)
+    # The caller's copies made true from the locked rows, not replaced by them: what they had
+    # loaded (the member, for the name in a message) is kept.
+    for account in (payer, payee):
+        fresh = locked[account.pk]
+        account.balance, account.min_balance, account.max_balance, account.closed = (
+            fresh.balance,
+            fresh.min_balance,
+            fresh.max_balance,
+            fresh.closed,
+        )
     minutes = transfer.minutes
     refusal = _refusal(payer, payee, minutes)
     if refusal is None:

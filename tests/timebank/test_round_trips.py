@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import UserFactory
 from timebank.models import Transfer
-from timebank.services import commons_account
+from timebank.services import account_for, commons_account
 
 from .conftest import balances, grant, pay
 from .pages import parse, text
@@ -65,3 +66,21 @@ def test_an_anonymous_community_page_kept_in_the_page_cache_shows_a_new_transfer
     with django_capture_on_commit_callbacks(execute=True):
         pay(commons, ayse, 90, kind="grant")
     assert given_in_all() == "1 h 30 min"
+
+
+def test_the_give_hours_form_names_the_recipient_without_asking_again_after_paying(client, make_account):
+    ayse, berk = make_account(), account_for(UserFactory(display_name="Berk Y."))
+    grant(ayse, 120)
+    client.force_login(ayse.member)
+    form = {"recipient": "member", "member": berk.member.username, "hours": 0, "minutes": 30, "memo": ""}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/en/timebank/give/", form | {"form_token": "6f0c6a9e-2d1b-4c55-9a3e-1b2c3d4e5f60"})
+
+    assert response.status_code == 302
+    verbs = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+    after_paying = verbs[verbs.index("UPDATE") + 1 :]
+    assert set(after_paying) <= {"RELEASE"}, after_paying  # the message's name was at hand
+    page = parse(client.get(response["Location"]))
+    assert "You gave 30 min to Berk Y." in text(page)
+    assert balances(ayse, berk) == [90, 30]
