@@ -10,10 +10,10 @@ class WikiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .models import Revision, WikiPage
+        from .models import Revision, TaggedWikiPage, WikiPage
         from .selectors import wiki_changed
 
-        # Members too: the lists show their names.
-        for sender in (WikiPage, Revision, settings.AUTH_USER_MODEL):
+        # Tags and members too: a page shows its tags' names, the lists of revisions their authors'.
+        for sender in (WikiPage, Revision, TaggedWikiPage, "taggit.Tag", settings.AUTH_USER_MODEL):
             for signal in (post_save, post_delete):
                 signal.connect(wiki_changed, sender=sender, dispatch_uid=f"wiki.changed.{sender}.{signal}")

@@ -161,8 +161,8 @@ def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
     return revisions
 
 
-# Rendered lists of revisions are the same for every member in one language and time zone: they
-# are kept in the cache under a version that every write of a page, a revision or a member moves.
+# What a page shows of revisions is the same for every member in one language and time zone: it is
+# kept in the cache under a version that every write of a page, a revision, a tag or a member moves.
 VERSION_KEY = "wiki:version"
 KEPT_SECONDS = 60 * 60  # only to bound the cache's size: the version is what keeps them true
 
@@ -172,7 +172,7 @@ def _new_version() -> None:
 
 
 def wiki_changed(**signal) -> None:
-    """A page, revision or member was written: what was kept is not read again, now and again at commit.
+    """A page, revision, tag or member was written: what was kept is not read again, now and again at commit.
 
     Now, for the rest of the transaction; at commit, so that what another request rendered from
     the old rows in between is not kept either. A login writes only ``last_login``: nothing shown.
@@ -191,8 +191,8 @@ def wiki_version() -> str:
     return version
 
 
-def kept_html(name: str, *parts, build) -> str:
-    """``build()``, rendered once per ``parts`` until the wiki's version moves (read before building)."""
+def kept(name: str, *parts, build):
+    """``build()`` (rendered HTML), once per ``parts`` until the wiki's version moves (read before building)."""
     what = "\n".join([wiki_version(), *map(str, parts)])
     key = f"wiki:{name}:" + hashlib.sha256(what.encode()).hexdigest()
     value = cache.get(key)

@@ -147,7 +147,7 @@ def recent(request):
         return render(request, "wiki/recent.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
     revisions = selectors.recent_changes(language=data.get("language", ""), member=data.get("member"))
-    rows = selectors.kept_html(
+    rows = selectors.kept(
         "recent",
         get_language(),
         timezone.get_current_timezone_name(),
@@ -195,17 +195,35 @@ def read(request, page):
         revision = selectors.page_revision(page, number) if number else None
         if revision is None:
             return error_page(request, no_revision(request.GET["revision"]), page=page)
+    text, languages = selectors.kept(
+        "page",
+        page.pk,
+        revision.pk if revision else None,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        build=lambda: _page_parts(page, revision),
+    )
     context = {
         "wiki_page": page,
         "revision": revision,
         "is_old": revision is not None and revision.pk != page.current_revision_id,
-        "tags": list(page.tags.all()),
-        "translations": selectors.page_translations(page),
+        "page_text": text,
+        "other_languages": languages,
         "sections": page_sections(request, page),
         "can_edit": can_edit(request.user, page),
         "is_coordinator": is_coordinator(request.user),
     }
     return render(request, "wiki/page.html", context)
+
+
+def _page_parts(page: WikiPage, revision) -> tuple[str, str]:
+    """The text with its tags and revision line, and the other languages: the same for every member."""
+    context = {"wiki_page": page, "revision": revision}
+    text = render_to_string("wiki/_page_text.html", {**context, "tags": list(page.tags.all())})
+    languages = render_to_string(
+        "wiki/_page_languages.html", {**context, "translations": selectors.page_translations(page)}
+    )
+    return text, languages
 
 
 def _revision_number(value: str) -> int | None:
@@ -225,14 +243,31 @@ def no_revision(number) -> services.WikiError:
 
 @with_page()
 def history(request, page):
-    revisions = paginate(request, selectors.page_history(page))
+    editor = can_edit(request.user, page)
+    latest = page.current_revision.number if page.current_revision else None
+    rows, numbers = selectors.kept(
+        "history",
+        page.pk,
+        editor,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.GET.get("page", ""),
+        build=lambda: _history_rows(request, page, can_edit=editor, latest=latest),
+    )
     context = {
         "wiki_page": page,
-        "revisions": revisions,
-        "can_edit": can_edit(request.user, page),
-        "latest": page.current_revision.number if page.current_revision else None,
+        "rows": rows,
+        "revert_numbers": [number for number in numbers if number != latest] if editor else [],
+        "can_edit": editor,
     }
     return render(request, "wiki/history.html", context)
+
+
+def _history_rows(request, page, *, can_edit: bool, latest) -> tuple[str, list[int]]:
+    """The table of a page of revisions and the numbers on it (the revert forms carry each member's token)."""
+    revisions = paginate(request, selectors.page_history(page))
+    context = {"wiki_page": page, "revisions": revisions, "can_edit": can_edit, "latest": latest}
+    return render_to_string("wiki/_history_rows.html", context), [revision.number for revision in revisions]
 
 
 @with_page(follow_translation=False)

@@ -1,4 +1,5 @@
-"""Recent changes are rendered once and kept in the cache; every write shows on the next read, at once."""
+"""What every member sees alike of the wiki is rendered once and kept in the cache: recent changes,
+a page's text, tags and other languages, a page's history. Every write shows on the next read, at once."""
 
 import pytest
 from django.db import connection, transaction
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from wiki.services import page_create, page_protect, page_revert
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,57 @@ def test_filters_and_pages_are_kept_apart(member_client, make_page, member):
     response = member_client.get(recent_url() + "?member=nobody-of-that-name")
     assert response.status_code == 400
     assert "No changes to show." in response.content.decode()
+
+
+def page_url(page, name: str = "page") -> str:
+    with translation.override(page.language):
+        return reverse(f"wiki:{name}", args=[page.slug])
+
+
+def test_a_page_shows_its_new_tags_translation_and_links_at_once(member_client, make_page, member):
+    page = make_page(title="Courier interviews", text="See [[Interview guide]].\n")
+    html = read(member_client, page_url(page))
+    assert "wiki-missing" in html and "Create this page in Türkçe" in html
+    page.tags.set(["platform work"])
+    assert "platform work" in read(member_client, page_url(page))
+    page.tags.set(["organising"])
+    assert "platform work" not in read(member_client, page_url(page))
+    page_create(title="Interview guide", language="en", text="Ask about pay.\n", author=member)
+    assert "wiki-missing" not in read(member_client, page_url(page))  # the red link turned blue
+    page_create(title="Kurye görüşmeleri", language="tr", text="Metin.\n", author=member, translation_of=page)
+    html = read(member_client, page_url(page))
+    assert "Kurye görüşmeleri" in html and "Create this page in Türkçe" not in html
+
+
+def test_a_page_shows_its_new_text_at_once(member_client, make_page, edit):
+    page = make_page(title="Courier interviews")
+    read(member_client, page_url(page))
+    edit(page, "See the notes.\n", summary="Pointed to the notes")
+    html = read(member_client, page_url(page))
+    assert "See the notes." in html and "Revision 2" in html and "Pointed to the notes" in html
+
+
+def test_a_history_shows_a_save_at_once(member_client, make_page, edit):
+    page = make_page(title="Courier interviews")
+    assert "Added the Ankara group" not in read(member_client, page_url(page, "history"))
+    edit(page, "A new paragraph.\n", summary="Added the Ankara group")
+    html = read(member_client, page_url(page, "history"))
+    assert "Added the Ankara group" in html
+    assert 'id="revert-1"' in html and 'id="revert-2"' not in html  # the current revision is not reverted to
+
+
+def test_a_history_offers_reverting_only_to_who_may_edit(client, make_page, edit, member, coordinator):
+    page = make_page(title="Courier interviews")
+    edit(page, "A new paragraph.\n")
+    page_protect(page=page, protected=True, by=coordinator)
+    client.force_login(coordinator)
+    html = read(client, page_url(page, "history"))
+    assert 'form="revert-1"' in html and 'id="revert-1"' in html and "csrfmiddlewaretoken" in html
+    client.force_login(member)
+    html = read(client, page_url(page, "history"))
+    assert "revert-1" not in html
+    client.force_login(coordinator)
+    page_revert(page=page, number=1, author=coordinator)
+    html = read(client, page_url(page, "history"))
+    assert "?revision=3" in html
+    assert 'id="revert-1"' in html and 'id="revert-2"' in html and 'id="revert-3"' not in html
