@@ -7,6 +7,7 @@ from django.core.paginator import InvalidPage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -276,6 +277,8 @@ class CourseUnit(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("unit")
         constraints = [models.UniqueConstraint(fields=["module", "week"], name="courses_unit_week_unique")]
+        # Every wiki page view asks which units are built from it, by title in any case.
+        indexes = [models.Index(Lower("wiki_page"), name="courses_unit_wiki_page_lower")]
 
     def __str__(self) -> str:
         return f"{self.week}. {self.title}"

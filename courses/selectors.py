@@ -13,7 +13,7 @@ from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from wagtail.models import Page
@@ -309,7 +309,8 @@ def module_roster(*, module: CourseModulePage) -> list[Enrolment]:
 def units_using_wiki_page(title: str) -> list[CourseUnit]:
     """The units of live modules built from the wiki page ``title`` (any case), with their modules, in one query."""
     return list(
-        CourseUnit.objects.filter(wiki_page__iexact=title.strip(), module__live=True)
+        CourseUnit.objects.alias(folded=Lower("wiki_page"))
+        .filter(folded=Lower(Value(title.strip())), module__live=True)
         .select_related("module")
         .order_by("module__start_date", "module_id", "week")
     )

@@ -1,0 +1,31 @@
+"""The units built from a wiki page are found by its title in any case, through an index."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.selectors import units_using_wiki_page
+
+from .conftest import add_modules
+
+pytestmark = pytest.mark.django_db
+
+
+def test_units_are_found_by_the_title_in_any_case_and_only_in_live_modules(make_module, course_index):
+    live, (draft,) = make_module(), add_modules(course_index, [{"live": False}])
+    live.units.filter(week=3).update(wiki_page="Organising Online")
+    draft.units.filter(week=1).update(wiki_page="organising online")
+    assert [(unit.module_id, unit.week) for unit in units_using_wiki_page("  ORGANISING online ")] == [(live.pk, 3)]
+    assert units_using_wiki_page("Organising") == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL picks the index by the table's size")
+def test_the_lookup_uses_the_index_of_folded_titles(make_module):
+    make_module().units.filter(week=1).update(wiki_page="Organising online")
+    with CaptureQueriesContext(connection) as queries:
+        units_using_wiki_page("organising ONLINE")
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "courses_unit_wiki_page_lower" in plan
