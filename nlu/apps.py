@@ -8,7 +8,8 @@ class NluConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import page_cache, routing
+        from . import backends, page_cache, routing
 
         page_cache.connect_signals()
         routing.connect_signals()
+        backends.connect_signals()

@@ -208,6 +208,7 @@ WIKI_EDITS_PER_MINUTE = 30
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"
 AUTHENTICATION_BACKENDS = [
+    "nlu.backends.KeptPermissionsBackend",  # permissions only, kept in the cache
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
