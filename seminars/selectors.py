@@ -108,13 +108,11 @@ def _merged_page(user, *, start: int, size: int) -> list[Webinar]:
         Q(module_id__in=enrolled),
         Q(pk__in=tutored),
     ]
-    parts = [
-        not_over(Webinar.objects.filter(kind)).order_by("starts_at", "id").values_list("starts_at", "id")[: start + size]
-        for kind in kinds
-    ]
+    first_keys = [not_over(Webinar.objects.filter(kind)).order_by("starts_at", "id") for kind in kinds]
+    parts = [webinars.values_list("starts_at", "id")[: start + size] for webinars in first_keys]
     # SQLite takes a LIMIT inside a UNION only in a subquery, which Django does not write: so, by hand.
     compiled = [part.query.get_compiler(using=part.db).as_sql() for part in parts]
-    sql = " UNION ".join(f"SELECT starts_at, id FROM ({part_sql}) AS kind{n}" for n, (part_sql, _) in enumerate(compiled))
+    sql = " UNION ".join(f"SELECT starts_at, id FROM ({sql}) AS kind{n}" for n, (sql, _) in enumerate(compiled))
     with connections[parts[0].db].cursor() as cursor:
         cursor.execute(sql, [param for _, params in compiled for param in params])
         keys = sorted(cursor.fetchall())

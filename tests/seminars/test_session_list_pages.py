@@ -32,7 +32,12 @@ def test_pages_1_to_3_list_the_visible_sessions_in_start_order(client, make_modu
     )
     webinars = Webinar.objects.bulk_create(
         # Every fourth one starts at the same time as the one before: ties go by id.
-        Webinar(title=f"Session {n}", timezone="Europe/Istanbul", starts_at=now + datetime.timedelta(hours=n - n % 4 // 3), **next(kinds))
+        Webinar(
+            title=f"Session {n}",
+            timezone="Europe/Istanbul",
+            starts_at=now + datetime.timedelta(hours=n - n % 4 // 3),
+            **next(kinds),
+        )
         for n in range(-6, 90)
     )
     Webinar.tutors.through.objects.bulk_create(
