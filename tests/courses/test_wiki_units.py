@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.selectors import units_using_wiki_page
+from tests.plans import sqlite_plan
 
 from .conftest import add_modules
 
@@ -25,7 +26,4 @@ def test_the_lookup_uses_the_index_of_folded_titles(make_module):
     with CaptureQueriesContext(connection) as queries:
         units_using_wiki_page("organising ONLINE")
     (query,) = queries.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "courses_unit_wiki_page_lower" in plan
+    assert "courses_unit_wiki_page_lower" in sqlite_plan(query["sql"])

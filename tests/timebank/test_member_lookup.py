@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
+from tests.plans import sqlite_plan
 from timebank.forms import MemberField
 from wiki.selectors import member_named
 
@@ -33,7 +34,4 @@ def test_the_lookup_uses_the_index_of_folded_usernames(lookup):
     with CaptureQueriesContext(connection) as queries:
         lookup("STEWARD-AYSE")
     (query,) = queries.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "USING INDEX nlu_user_username_lower" in plan
+    assert "USING INDEX nlu_user_username_lower" in sqlite_plan(query["sql"])
