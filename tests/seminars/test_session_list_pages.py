@@ -5,12 +5,15 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Enrolment
 from seminars.models import Webinar
-from seminars.selectors import upcoming_webinars
+from seminars.selectors import upcoming_webinars, upcoming_webinars_page
 from tests.factories import UserFactory
+from tests.plans import sqlite_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,14 @@ def test_pages_1_to_3_list_the_visible_sessions_in_start_order(client, make_modu
         html = client.get(f"/en/sessions/?page={number}").content.decode()
         shown.append(re.findall(r'<h2><a href="/en/sessions/\d+/">([^<]+)</a></h2>', html))
     assert shown == [expected[:20], expected[20:40], expected[40:60]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL picks its indexes by the table's size")
+def test_each_audience_is_read_from_its_index_in_start_order():
+    """Not by walking every session to come in start order for the few of one audience (9 ms at N=100)."""
+    with CaptureQueriesContext(connection) as queries:
+        upcoming_webinars_page(UserFactory(), number=1)
+    union = next(query["sql"] for query in queries.captured_queries if " UNION " in query["sql"])
+    plan = sqlite_plan(union)
+    assert plan.count("USING INDEX seminars_audience_start (audience=? AND starts_at>?)") == 2
+    assert "seminars_webinar_starts_at" not in plan
