@@ -277,8 +277,12 @@ class CourseUnit(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("unit")
         constraints = [models.UniqueConstraint(fields=["module", "week"], name="courses_unit_week_unique")]
-        # Every wiki page view asks which units are built from it, by title in any case.
-        indexes = [models.Index(Lower("wiki_page"), name="courses_unit_wiki_page_lower")]
+        # Every wiki page view asks which units are built from it, by title in any case. Only the units
+        # that name a page are indexed: with all the others in it as one value (""), ANALYZE let
+        # SQLite judge the index useless and scan every module instead.
+        indexes = [
+            models.Index(Lower("wiki_page"), condition=~Q(wiki_page=""), name="courses_unit_named_wiki_page"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.week}. {self.title}"

@@ -311,6 +311,7 @@ def units_using_wiki_page(title: str) -> list[CourseUnit]:
     return list(
         CourseUnit.objects.alias(folded=Lower("wiki_page"))
         .filter(folded=Lower(Value(title.strip())), module__live=True)
+        .exclude(wiki_page="")  # what lets the database use its index of the units that name a page
         .select_related("module")
         .order_by("module__start_date", "module_id", "week")
     )
