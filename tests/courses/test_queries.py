@@ -84,6 +84,19 @@ def test_dashboard_queries_do_not_grow_with_the_members_modules(client, make_mod
     assert counts[0] == counts[1]
 
 
+def test_the_dashboard_reads_its_units_without_their_texts(client, make_module, member):
+    """It shows each unit's week and title; the bodies of dozens of units stay in the database."""
+    enrolment_create(module=make_module(), member=member)
+    client.force_login(member)
+    client.get("/en/learning/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/en/learning/").content.decode()
+    (units,) = [query["sql"] for query in queries.captured_queries if 'FROM "courses_courseunit"' in query["sql"]]
+    assert '"courses_courseunit"."title_en"' in units
+    assert "body" not in units and "summary" not in units
+    assert "0 of 7 units done" in html
+
+
 SIBLING_ZONES = ["UTC", "Europe/Istanbul", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Kiritimati"]
 
 
