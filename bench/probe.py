@@ -13,6 +13,7 @@ import io
 import json
 import math
 import sys
+from importlib import import_module
 
 import django
 
@@ -20,7 +21,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.base import CommandError  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -83,7 +83,7 @@ def pages() -> dict:
 
 def session_for(user) -> str:
     """A signed-in session as the login view makes it, so that N members need not each post a password."""
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

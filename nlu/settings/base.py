@@ -142,11 +142,14 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "nlu.file_cache.FileCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Sessions are read from the cache and written to the database as well: a signed-in request
+# needs no session query, and a cache emptied or lost signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous pages are served from the cache until any content changes, and at most this long
 # for what changes with the clock alone (0: no page cache).
 NLU_PAGE_CACHE_SECONDS = int(os.environ.get("NLU_PAGE_CACHE_SECONDS", "60"))

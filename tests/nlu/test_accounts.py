@@ -4,6 +4,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tests.factories import PASSWORD, UserFactory
@@ -137,4 +140,21 @@ def test_sign_out_needs_a_post(client, db):
 
     response = client.post("/en/accounts/logout/")
     assert response.status_code == 302
+    assert not is_signed_in(client)
+
+
+def test_a_session_is_read_from_the_cache_and_kept_in_the_database(client, db):
+    """Signed in, a page reads no session row; an emptied cache signs no one out; sign-out is for good."""
+    member = UserFactory()
+    assert sign_in(client, member.username).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert is_signed_in(client)
+    assert not [query["sql"] for query in queries if "django_session" in query["sql"]]
+
+    cache.clear()  # Redis restarted, or the file cache culled
+    assert is_signed_in(client)
+
+    kept_cookie = client.cookies["sessionid"].value
+    client.post("/en/accounts/logout/")
+    client.cookies["sessionid"] = kept_cookie  # the cookie of the closed session, sent again
     assert not is_signed_in(client)
