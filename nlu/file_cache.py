@@ -9,15 +9,13 @@ class FileCache(FileBasedCache):
     """Django's ``FileBasedCache``, which lists its whole folder on every ``set`` to see whether it
     is over ``MAX_ENTRIES``. With the sessions in the cache that folder holds a file per signed-in
     member, and listing it was most of the cost of a write (every write moves the page cache's
-    generation). Here a process lists it at most once per ``CULL_EVERY_SECONDS``; until then a
-    cache over its limit grows by the few files written in between.
+    generation). Here each cache connection (one per thread: Django's ``caches``) lists it at most
+    once per ``CULL_EVERY_SECONDS``; until then a cache over its limit grows by the few files
+    written in between.
     """
 
     CULL_EVERY_SECONDS = 1.0
-
-    def __init__(self, dir, params):
-        super().__init__(dir, params)
-        self._next_cull = 0.0
+    _next_cull = 0.0  # the first write counts
 
     def _cull(self):
         now = time.monotonic()
