@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install prepare lint messages clean
+.PHONY: run test test-plugin install prepare lint messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "NLU needs Python >= 3.11: run make PYTHON=python3.11 ...")'
@@ -49,6 +49,11 @@ run: prepare
 test: install
 	$(MANAGE) compile_translations --verbosity 0
 	$(BIN)/pytest
+
+# One app's own tests in a bare Wagtail host holding only that app and its declared dependencies
+# (tests/hosts/): make test-plugin APP=wiki (courses, seminars, timebank, wiki).
+test-plugin: install
+	$(BIN)/python -m tests.hosts.run $(APP)
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.hosts import preferences
+
 
 def pytest_configure(config):
     # Turkish pages are only Turkish once locale/*.po is compiled; make test does it too.
@@ -16,6 +18,7 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+    preferences.forget_all()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail_modeltranslation.migrate",
     "modeltranslation",
     "nlu",
+    "suite",
     "courses",
     "seminars",
     "timebank",

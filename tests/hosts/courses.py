@@ -1,0 +1,13 @@
+"""courses alone: no dependency of ours; django-modeltranslation for its bilingual pages."""
+
+from .base import *  # noqa: F403
+from .base import installed_apps
+
+TRANSLATION_APPS = (
+    "wagtail_modeltranslation",
+    "wagtail_modeltranslation.makemigrations",
+    "wagtail_modeltranslation.migrate",
+    "modeltranslation",
+)
+PLUGINS = ["suite", "courses"]
+INSTALLED_APPS = installed_apps(PLUGINS, before=TRANSLATION_APPS)

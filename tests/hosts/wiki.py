@@ -1,0 +1,7 @@
+"""wiki alone: no dependency of ours."""
+
+from .base import *  # noqa: F403
+from .base import installed_apps
+
+PLUGINS = ["suite", "wiki"]
+INSTALLED_APPS = installed_apps(PLUGINS)
