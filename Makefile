@@ -8,6 +8,8 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One pytest worker per core, each with its own test database; browser journeys stay on one worker.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
 
 .PHONY: run test test-plugin install prepare lint messages clean
 
@@ -48,17 +50,18 @@ run: prepare
 
 test: install
 	$(MANAGE) compile_translations --verbosity 0
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # One app's own tests in a bare Wagtail host holding only that app and its declared dependencies
 # (tests/hosts/): make test-plugin APP=wiki (courses, seminars, timebank, wiki).
 test-plugin: install
-	$(BIN)/python -m tests.hosts.run $(APP)
+	$(BIN)/python -m tests.hosts.run $(APP) $(PYTEST_PARALLEL)
 
 lint: install
 	$(BIN)/ruff check .
 
-# Refresh locale/*/LC_MESSAGES/django.po from the source after marking new strings.
+# Refresh the catalogues after marking new strings: the host's in locale/, each app's in <app>/locale/
+# (makemessages puts each string in the locale/ folder nearest its source file).
 messages: install
 	$(MANAGE) makemessages --all --no-obsolete --add-location file --ignore "tests/*" --ignore "bench/*"
 

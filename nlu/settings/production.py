@@ -12,6 +12,11 @@ if not SECRET_KEY:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in the environment (comma-separated host names).")
 
+if not os.environ.get("SITE_URL"):
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the public address, e.g. https://nlu.example.org: e-mails, calendars and "
+        "BigBlueButton's callbacks link to it."
+    )
 if "BBB_URL" not in os.environ or "BBB_SECRET" not in os.environ:
     raise ImproperlyConfigured("Set BBB_URL and BBB_SECRET: production does not use the BBB stand-in.")
 

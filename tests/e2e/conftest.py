@@ -45,6 +45,14 @@ VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, 
 BROWSER_LOCALES = {"en": "en-GB", "tr": "tr-TR"}
 
 
+def pytest_collection_modifyitems(items):
+    """Journeys run one after another on one xdist worker (make test runs -n auto --dist loadgroup):
+    two Chromiums with their live servers at once on a small machine only make each slower."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_runtest_setup(item):
     """Decide before any fixture runs, so a missing browser costs no database set-up."""
     if CHROMIUM is None and item.get_closest_marker("e2e"):

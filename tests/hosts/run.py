@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("courses", "seminars", "timebank", "wiki")
+APPS = ("suite", "courses", "seminars", "timebank", "wiki")
 SHARED_TEST_FILES = ("__init__.py", "conftest.py", "factories.py", "threads.py", "plans.py", "hosts")
 
 
@@ -35,9 +35,10 @@ def pytest_ini(app: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stage(app: str) -> Path:
+def stage(app: str, folder: Path | None = None) -> Path:
+    """The host's folder (``var/hosts/APP/`` unless given), made afresh."""
     plugins = importlib.import_module(f"tests.hosts.{app}").PLUGINS
-    folder = ROOT / "var" / "hosts" / app
+    folder = folder or ROOT / "var" / "hosts" / app
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "tests").mkdir(parents=True)
     for package in plugins:

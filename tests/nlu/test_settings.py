@@ -21,12 +21,13 @@ def production(tmp_path):
         **fresh_environ(tmp_path / "var", "nlu.settings.production"),
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "nlu.example.org",
+        "SITE_URL": "https://nlu.example.org",
         "BBB_URL": "https://bbb.example.org/bigbluebutton/api/",
         "BBB_SECRET": secrets.token_urlsafe(32),
     }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "BBB_URL", "BBB_SECRET"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "BBB_URL", "BBB_SECRET"])
 def test_production_refuses_to_start_without(production, missing):
     del production[missing]
 

@@ -1,6 +1,11 @@
-"""Every string the project marks for translation has a Turkish translation (the messages check)."""
+"""Every string the project marks for translation has a Turkish translation (the messages check).
+
+The host's strings are in locale/, each app's in its own <app>/locale/, so an app carries its
+Turkish with it into another site.
+"""
 
 import shutil
+from pathlib import Path
 
 import polib
 import pytest
@@ -9,7 +14,8 @@ from django.utils import translation
 
 from tests.nlu.processes import PROJECT_ROOT, fresh_environ, run
 
-CHECKED_IN_PO = PROJECT_ROOT / "locale" / "tr" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path("tr", "LC_MESSAGES", "django.po")
+CATALOGUE_FOLDERS = ["locale", *(f"{app}/locale" for app in ("suite", "courses", "seminars", "timebank", "wiki"))]
 # What `make messages` leaves out too; every app's source, templates and locale/ are copied.
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "var", "tests", "bench", "test-artifacts", "*_cache", "__pycache__", "*.pyc", "*.mo"
@@ -40,23 +46,26 @@ def test_every_marked_string_is_translated_into_turkish(tmp_path):
     result = run(["manage.py", "makemessages", "-l", "tr", "--no-obsolete", "--ignore", "tests/*"], env, cwd=project)
 
     assert result.returncode == 0, result.stderr
-    po = polib.pofile(str(project / "locale" / "tr" / "LC_MESSAGES" / "django.po"))
-    assert len(po) > 0
-    assert not problems(po), f"locale/tr/LC_MESSAGES/django.po needs work (run make messages):\n{problems(po)}"
+    for folder in CATALOGUE_FOLDERS:
+        po = polib.pofile(str(project / folder / CATALOGUE))
+        assert len(po) > 0, folder
+        assert not problems(po), f"{folder}/{CATALOGUE} needs work (run make messages):\n{problems(po)}"
 
 
-def test_checked_in_turkish_catalogue_is_complete():
-    po = polib.pofile(str(CHECKED_IN_PO))
+@pytest.mark.parametrize("folder", CATALOGUE_FOLDERS)
+def test_checked_in_turkish_catalogue_is_complete(folder):
+    po = polib.pofile(str(PROJECT_ROOT / folder / CATALOGUE))
 
     assert not problems(po), problems(po)
 
 
-def test_site_speaks_every_translation_in_the_catalogue():
-    """The compiled catalogue is the one in use: each Turkish string comes back from gettext."""
+@pytest.mark.parametrize("folder", CATALOGUE_FOLDERS)
+def test_site_speaks_every_translation_in_the_catalogue(folder):
+    """The compiled catalogues are the ones in use, and no two say one English string differently."""
     assert settings.LOCALE_PATHS
     missing = []
     with translation.override("tr"):
-        for entry in polib.pofile(str(CHECKED_IN_PO)).translated_entries():
+        for entry in polib.pofile(str(PROJECT_ROOT / folder / CATALOGUE)).translated_entries():
             if served(entry) != (entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr):
                 missing.append(entry.msgid)
-    assert not missing, f"not served in Turkish (stale .mo?): {missing}"
+    assert not missing, f"not served in Turkish (stale .mo, or another catalogue says it otherwise?): {missing}"

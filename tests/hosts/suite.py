@@ -1,0 +1,7 @@
+"""The suite kit alone: what every app depends on."""
+
+from .base import *  # noqa: F403
+from .base import installed_apps
+
+PLUGINS = ["suite"]
+INSTALLED_APPS = installed_apps(PLUGINS)
