@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .page_cache import current_version, move_version
+from suite.versions import current_version, move_version
 
 VERSION_KEY = "nlu:permissions:version"
 KEPT_SECONDS = 24 * 60 * 60

@@ -14,7 +14,6 @@ Django's ``ConditionalGetMiddleware`` still answers a calendar that has it with 
 """
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +22,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
+
+from suite.versions import current_version, new_version
 
 GENERATION_KEY = "nlu:page-cache:generation"
 # Rows and fields written on every login or mail sent, never shown on a page.
@@ -48,29 +49,6 @@ def content_changed(*, sender, **kwargs) -> None:
     if sender._meta.label_lower in IGNORED_MODELS or set(kwargs.get("update_fields") or ["*"]) <= IGNORED_FIELDS:
         return
     transaction.on_commit(new_generation, robust=True)
-
-
-def new_version(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, None)
-
-
-def move_version(key: str) -> None:
-    """What was kept under the version of ``key`` is not read again: now, and again at commit.
-
-    Now, for the rest of the transaction; at commit, so that what another request read from the
-    old rows in between is not kept either.
-    """
-    new_version(key)
-    transaction.on_commit(lambda: new_version(key), robust=True)
-
-
-def current_version(key: str) -> str:
-    """The version kept under ``key``, started here if the cache has none (after a restart of Redis, say)."""
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
-    return version
 
 
 def new_generation() -> None:

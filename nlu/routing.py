@@ -26,7 +26,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .page_cache import current_version, move_version
+from suite.versions import current_version, move_version
 
 VERSION_KEY = "nlu:routes:version"
 KEPT_FORMAT = "site, model, pk, depth, restrictions"  # in every key: a new release never reads an older shape
