@@ -234,10 +234,11 @@ class Browser:
     def get(self, path: str, status: int = 200) -> requests.Response:
         return self.expect(self.session.get(self.server.url + path, allow_redirects=False, timeout=60), status)
 
-    def submit(self, path: str, fields: dict[str, str], status: int = 302) -> requests.Response:
-        """Open the form at ``path``, fill in ``fields`` and send it back, with its hidden inputs (CSRF token)."""
-        hidden = HiddenInputs(self.get(path).text).values
-        assert "csrfmiddlewaretoken" in hidden, f"the form at {path} has no CSRF token"
+    def submit(self, path: str, fields: dict[str, str], status: int = 302, *, on: str = "") -> requests.Response:
+        """Fill in ``fields`` of the form on the page ``on`` (else at ``path``) and send it to ``path``, with
+        the page's hidden inputs (the CSRF token among them)."""
+        hidden = HiddenInputs(self.get(on or path).text).values
+        assert "csrfmiddlewaretoken" in hidden, f"the page {on or path} has no CSRF token"
         response = self.session.post(
             self.server.url + path, data={**hidden, **fields}, allow_redirects=False, timeout=60
         )
