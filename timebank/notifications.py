@@ -3,13 +3,15 @@ creditor of its outcome. Each at most once: the request row records what was sen
 
 import datetime
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from suite.links import absolute_url
+from suite.members import member_locale
 
 from .formatting import hours
 from .models import ExchangeRequest
@@ -20,21 +22,16 @@ OUTCOMES = (Status.CONFIRMED, Status.DECLINED, Status.EXPIRED)
 
 def _account_url() -> str:
     """The member's account page, in the active language."""
-    return getattr(settings, "SITE_URL", "") + reverse("timebank:account")
+    return absolute_url(reverse("timebank:account"))
 
 
 def _send(member, subject: str, lines: list[str]) -> None:
     send_mail(subject, "\n\n".join(line for line in lines if line) + "\n", None, [member.email])
 
 
-def _in_language_of(member):
-    return translation.override(getattr(member, "language", "") or settings.LANGUAGE_CODE)
-
-
 def _tell_debtor(request: ExchangeRequest) -> None:
     debtor, creditor = request.debtor.member, request.creditor.member
-    zone = getattr(debtor, "timezone", "") or settings.TIME_ZONE
-    with _in_language_of(debtor), timezone.override(zone):
+    with member_locale(debtor) as preferences:
         values = {"member": creditor, "amount": hours(request.minutes)}
         until = formats.date_format(timezone.localtime(request.expires_at), "DATETIME_FORMAT")
         _send(
@@ -47,7 +44,7 @@ def _tell_debtor(request: ExchangeRequest) -> None:
                     "Nothing is paid until you confirm. "
                     "Confirm or decline it on your account page by %(date)s (%(zone)s):"
                 )
-                % {"date": until, "zone": zone},
+                % {"date": until, "zone": preferences.timezone},
                 _account_url(),
             ],
         )
@@ -55,7 +52,7 @@ def _tell_debtor(request: ExchangeRequest) -> None:
 
 def _tell_creditor(request: ExchangeRequest) -> None:
     creditor, debtor = request.creditor.member, request.debtor.member
-    with _in_language_of(creditor):
+    with member_locale(creditor):
         values = {"member": debtor, "amount": hours(request.minutes), "memo": request.memo}
         if request.status == Status.CONFIRMED:
             subject = _("%(member)s confirmed %(amount)s") % values

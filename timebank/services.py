@@ -14,13 +14,15 @@ otherwise reuse another's key and block their payment.
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.signals import post_save
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suite.members import member_preferences
+
 from . import tasks
+from .conf import app_settings
 from .formatting import hours
 from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
 
@@ -109,8 +111,8 @@ def _insert_once(instance: models.Model, **same):
 def member_limits() -> tuple[int, int]:
     """The lowest and highest balance (minutes) a member's new account gets, from settings."""
     return (
-        getattr(settings, "TIMEBANK_MIN_BALANCE_MINUTES", -600),
-        getattr(settings, "TIMEBANK_MAX_BALANCE_MINUTES", 6000),
+        app_settings.MIN_BALANCE_MINUTES,
+        app_settings.MAX_BALANCE_MINUTES,
     )
 
 
@@ -379,13 +381,8 @@ def _offer_fields(*, kind, category, title, description, language) -> dict:
 
 
 def _default_language(member) -> str:
-    """The member's own language, else the page's; ``en-us`` counts as ``en`` when only that is known."""
-    known = dict(language_choices())
-    for code in (getattr(member, "language", ""), translation.get_language(), settings.LANGUAGE_CODE):
-        for candidate in (code, (code or "").split("-")[0]):
-            if candidate in known:
-                return candidate
-    return settings.LANGUAGE_CODE
+    """The member's own language, as the host's preferences hook gives it (the site's when they chose none)."""
+    return member_preferences(member).language
 
 
 @transaction.atomic
@@ -448,7 +445,20 @@ Status = ExchangeRequest.Status
 
 
 def _request_days() -> int:
-    return getattr(settings, "TIMEBANK_REQUEST_DAYS", 14)
+    return app_settings.REQUEST_DAYS
+
+
+def _mail_on_commit(request_id: int) -> None:
+    """The request's mail, enqueued once the transaction commits.
+
+    Robust: a broker that is down (or a host without one) costs the mail's delay, not the member's
+    answer; the outbox sweep (``send_pending_exchange_mails``) sends what was not enqueued.
+    """
+
+    def enqueue_exchange_mail():  # a function, not a partial: Django logs a robust callback's failure by its name
+        tasks.send_exchange_mail.delay(request_id=request_id)
+
+    transaction.on_commit(enqueue_exchange_mail, robust=True)
 
 
 def _same_request(earlier: ExchangeRequest, **asked) -> ExchangeRequest:
@@ -509,7 +519,7 @@ def exchange_request_create(
             % {"member": debtor, "amount": hours(minutes)},
             code="below_minimum",
         )
-    pending_limit = getattr(settings, "TIMEBANK_MAX_PENDING_REQUESTS", 20)
+    pending_limit = app_settings.MAX_PENDING_REQUESTS
     if ExchangeRequest.objects.filter(creditor=creditor, status=Status.PENDING).count() >= pending_limit:
         raise TransferError(
             _("You already have %(count)s requests waiting for confirmation; wait until some are answered.")
@@ -530,7 +540,7 @@ def exchange_request_create(
         request.save(force_insert=True)
     elif (earlier := _insert_once(request, creditor=creditor, form_token=form_token)) is not None:
         return _same_request(earlier, **asked)  # the same form, sent again at the same moment
-    tasks.send_exchange_mail.delay_on_commit(request_id=request.pk)
+    _mail_on_commit(request.pk)
     return request
 
 
@@ -541,7 +551,7 @@ def _decide(request: ExchangeRequest, status: str, now: datetime.datetime, **fie
         setattr(request, name, value)
     request.save(update_fields=["status", "decided_at", *fields])
     if status != Status.CANCELLED:
-        tasks.send_exchange_mail.delay_on_commit(request_id=request.pk)
+        _mail_on_commit(request.pk)
 
 
 def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferError | None:
@@ -642,7 +652,7 @@ def exchange_expire_due(*, now: datetime.datetime | None = None) -> int:
     )
     ExchangeRequest.objects.filter(pk__in=due, status=Status.PENDING).update(status=Status.EXPIRED, decided_at=now)
     for pk in due:
-        tasks.send_exchange_mail.delay_on_commit(request_id=pk)
+        _mail_on_commit(pk)
     return len(due)
 
 

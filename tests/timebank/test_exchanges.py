@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from tests.factories import UserFactory
 from tests.threads import at_once
@@ -23,6 +24,7 @@ from timebank.services import (
     exchange_request_create,
     offer_create,
 )
+from timebank.tasks import send_exchange_mail
 
 from .conftest import balances, grant, refused
 
@@ -34,13 +36,13 @@ Status = ExchangeRequest.Status
 @pytest.fixture
 def helper(db):
     """The member who helped: asks to be paid."""
-    return UserFactory(username="giulia", display_name="Giulia")
+    return UserFactory(username="Giulia")
 
 
 @pytest.fixture
 def helped(db):
     """The member who was helped: asked to pay."""
-    return UserFactory(username="ayse", display_name="Ayşe", language="tr", timezone="Europe/Istanbul")
+    return UserFactory(username="Ayşe", language="tr", timezone="Europe/Istanbul")
 
 
 def ask(helper, helped, minutes=120, memo="Translated the week 5 reading", **fields) -> ExchangeRequest:
@@ -80,6 +82,33 @@ def test_the_member_asked_to_pay_is_mailed_in_their_language_with_a_link_to_thei
     with translation.override("tr"):
         assert settings.SITE_URL + reverse("timebank:account") in message.body
     assert "(Europe/Istanbul)" in message.body
+
+
+def test_the_link_in_a_mail_is_on_the_sites_address(helper, helped, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://hours.example.org/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(helper, helped)
+
+    (message,) = mail.outbox
+    assert "https://hours.example.org/tr/timebank/\n" in message.body
+
+
+def test_a_request_is_made_even_when_its_mail_cannot_be_enqueued_and_the_sweep_sends_it_later(
+    helper, helped, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(**kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(send_exchange_mail, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            request = ask(helper, helped)
+
+    assert ExchangeRequest.objects.get(pk=request.pk).notified_at is None
+    assert mail.outbox == []
+    assert exchange_mails_send_pending(older_than=datetime.timedelta(0)) == 1
+    assert [m.to for m in mail.outbox] == [[helped.email]]
 
 
 def test_a_request_made_for_an_offer_is_linked_to_it_and_named_after_it_without_a_memo(helper, helped):
@@ -231,6 +260,18 @@ def test_the_asker_is_mailed_when_it_is_confirmed(helper, helped, django_capture
     (message,) = mail.outbox
     assert (message.to, message.subject) == ([helper.email], "Ayşe confirmed 2 h")
     assert "Ayşe confirmed your request and paid you 2 h for: Translated the week 5 reading" in message.body
+
+
+def test_the_asker_is_mailed_the_outcome_in_their_own_language(helped, django_capture_on_commit_callbacks):
+    helper = UserFactory(username="Giulia-tr", language="tr")
+    request = ask(helper, helped)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange_decline(request=request, by=helped, reason="Bir saat demiştik")
+
+    (message,) = mail.outbox
+    assert (message.to, message.subject) == ([helper.email], "Ayşe 2 sa talebinizi reddetti")
+    assert "/tr/timebank/" in message.body
 
 
 def test_confirming_twice_gives_the_same_transfer_and_pays_nothing_more(helper, helped):

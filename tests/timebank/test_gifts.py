@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def giver(db):
-    return UserFactory(username="ayse", display_name="Ayşe")
+    return UserFactory(username="Ayşe")
 
 
 def give(giver, to: Account, minutes=60, memo="Thank you for the leaflet", form_token="form-1") -> Transfer:
@@ -108,7 +108,7 @@ def test_giving_to_oneself_is_refused(giver):
 
 
 def test_giving_to_a_closed_account_is_refused(giver):
-    friend = account_for(UserFactory(display_name="Berk"))
+    friend = account_for(UserFactory(username="Berk"))
     Account.objects.filter(pk=friend.pk).update(closed=True)
 
     error = refused(lambda: give(giver, friend))
@@ -197,7 +197,7 @@ def test_a_coordinator_sets_new_limits_or_none(coordinator):
 
 
 def test_limits_the_balance_already_breaks_are_refused(coordinator):
-    account = account_for(UserFactory(display_name="Berk"))
+    account = account_for(UserFactory(username="Berk"))
     grant(account, 300)
 
     too_low_a_maximum = refused(

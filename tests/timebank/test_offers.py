@@ -52,9 +52,10 @@ def test_without_a_language_it_is_the_authors_own():
     assert post(UserFactory(language="tr"), language="").language == "tr"
 
 
-def test_without_a_language_of_their_own_it_is_the_one_of_the_page():
+def test_without_a_language_of_their_own_it_is_the_sites_whatever_the_page():
+    """The member's language is what the host's preferences hook says: the site's when they chose none."""
     with translation.override("tr"):
-        assert post(UserFactory(language=""), language="").language == "tr"
+        assert post(UserFactory(language=""), language="").language == "en"
 
 
 @pytest.mark.parametrize(
