@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from .models import Account, Offer, Transfer, language_choices
+from .models import Account, ExchangeRequest, Offer, Transfer, language_choices
 
 Kind = Transfer.Kind
 
@@ -143,9 +143,13 @@ def account_statement(account: Account) -> QuerySet[Transfer]:
 
 
 def account_names(pks) -> dict[int, Account]:
-    """The accounts with these pks (a list or a subquery), each with what names it, by pk."""
+    """The accounts with these pks (a list or a subquery), each with what names it, by pk.
+
+    The member's whole row: ``str(member)`` names them, and which of its fields that reads is the
+    host's user model's business.
+    """
     accounts = Account.objects.filter(pk__in=pks).select_related("member")
-    return {a.pk: a for a in accounts.only("system_name", "member__username", "member__display_name")}
+    return {a.pk: a for a in accounts.only("system_name", "member")}
 
 
 def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tuple[datetime.date, int]]:
@@ -171,6 +175,40 @@ def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tupl
         balance += per_day.get(day, 0)
         series.append((day, balance))
     return series
+
+
+# --- Exchange requests waiting for an answer -------------------------------------------------------
+
+# Only what the account page shows of a request: fewer columns to compile. The member on the other
+# side comes whole, for ``str(member)`` (see ``account_names``).
+REQUEST_SHOWN = ("minutes", "memo", "created_at", "expires_at")
+
+
+def _pending_requests() -> QuerySet[ExchangeRequest]:
+    """Requests that can still be answered, the soonest to expire first."""
+    return ExchangeRequest.objects.filter(
+        status=ExchangeRequest.Status.PENDING, expires_at__gt=timezone.now()
+    ).order_by("expires_at", "pk")
+
+
+def requests_to_confirm(account: Account) -> QuerySet[ExchangeRequest]:
+    """The requests the account's member is asked to pay, with who asks and the offer they are for."""
+    return (
+        _pending_requests()
+        .filter(debtor=account)
+        .select_related("creditor__member", "offer")
+        .only(*REQUEST_SHOWN, "creditor__member", "offer__title")
+    )
+
+
+def requests_waiting(account: Account) -> QuerySet[ExchangeRequest]:
+    """The account's member's own requests that the other member has not answered yet."""
+    return (
+        _pending_requests()
+        .filter(creditor=account)
+        .select_related("debtor__member")
+        .only(*REQUEST_SHOWN, "debtor__member")
+    )
 
 
 # --- The community --------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from suite.rendering import render
 
 from . import charts, selectors, services
 from .formatting import hours
@@ -122,18 +124,10 @@ def _account_context(request, account: Account) -> dict:
 @login_required
 def account_page(request, *, error: TransferError | None = None):
     account = services.account_for(request.user)
-    pending = ExchangeRequest.objects.filter(
-        status=ExchangeRequest.Status.PENDING, expires_at__gt=timezone.now()
-    ).order_by("expires_at", "pk")
-    shown = ("minutes", "memo", "created_at", "expires_at")  # only what the page shows: fewer columns to compile
     context = {
         **_account_context(request, account),
-        "to_confirm": pending.filter(debtor=account)
-        .select_related("creditor__member", "offer")
-        .only(*shown, "creditor__member__username", "creditor__member__display_name", "offer__title"),
-        "my_requests": pending.filter(creditor=account)
-        .select_related("debtor__member")
-        .only(*shown, "debtor__member__username", "debtor__member__display_name"),
+        "to_confirm": selectors.requests_to_confirm(account),
+        "my_requests": selectors.requests_waiting(account),
         "decline_form": DeclineForm(),
         "error": error,
     }

@@ -69,7 +69,7 @@ def test_an_anonymous_community_page_kept_in_the_page_cache_shows_a_new_transfer
 
 
 def test_the_give_hours_form_names_the_recipient_without_asking_again_after_paying(client, make_account):
-    ayse, berk = make_account(), account_for(UserFactory(display_name="Berk Y."))
+    ayse, berk = make_account(), account_for(UserFactory(username="Berk Y."))
     grant(ayse, 120)
     client.force_login(ayse.member)
     form = {"recipient": "member", "member": berk.member.username, "hours": 0, "minutes": 30, "memo": ""}
