@@ -66,6 +66,7 @@ class Webinar(models.Model):
 
     class Meta:
         verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
         ordering = ["starts_at", "id"]
         permissions = [("manage_webinars", _("Can schedule and manage every live session"))]
         # The sessions still to come, overall (session list, reminders) and of one module (module page, feeds).
@@ -112,6 +113,8 @@ class Attendance(models.Model):
     last_seen_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
         constraints = [models.UniqueConstraint(fields=["webinar", "user_key"], name="seminars_one_attendance_per_user")]
         ordering = ["joined_at"]
 
@@ -132,6 +135,8 @@ class Recording(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
         ordering = ["started_at", "id"]
 
     def __str__(self) -> str:
@@ -147,6 +152,8 @@ class Notice(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("session notice")
+        verbose_name_plural = _("session notices")
         constraints = [
             models.UniqueConstraint(fields=["webinar", "member", "kind"], name="seminars_one_notice_per_kind")
         ]
@@ -164,6 +171,10 @@ class CalendarFeed(models.Model):
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
         return f"calendar of {self.member}"
