@@ -6,3 +6,6 @@ class SeminarsConfig(AppConfig):
     name = "seminars"
     verbose_name = _("Seminars")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)

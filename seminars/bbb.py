@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
-from django.conf import settings
+
+from .conf import bbb_settings
 
 logger = logging.getLogger(__name__)
 
@@ -107,12 +108,8 @@ class BBBClient:
 
     @classmethod
     def from_settings(cls) -> "BBBClient":
-        return cls(
-            getattr(settings, "BBB_URL", ""),
-            getattr(settings, "BBB_SECRET", ""),
-            getattr(settings, "BBB_CHECKSUM", "sha256"),
-            getattr(settings, "BBB_TIMEOUT", 5.0),
-        )
+        """The client of the BBB_* settings (seminars/conf.py), read now."""
+        return cls(bbb_settings.URL, bbb_settings.SECRET, bbb_settings.CHECKSUM, bbb_settings.TIMEOUT)
 
     def _url(self, call: str, params: dict) -> str:
         query = urlencode(params)  # built once: the checksum is over exactly this string

@@ -22,12 +22,12 @@ import jwt
 import requests
 
 from .bbb import checksum
+from .conf import DEV_SECRET
 
 logger = logging.getLogger(__name__)
 
 API = "/bigbluebutton/api/"
 PLAYBACK = "/playback/presentation/2.3/"
-DEV_SECRET = "nlu-dev-bbb-secret-for-the-stand-in-only"
 CALLBACK_TIMEOUT = 5.0
 # BBB tells the algorithm by the checksum's length, and so does this.
 ALGORITHM_BY_LENGTH = {40: "sha1", 64: "sha256", 96: "sha384", 128: "sha512"}

@@ -7,7 +7,6 @@ import datetime
 import hashlib
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
@@ -15,6 +14,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from icalendar import Calendar, Event
+
+from suite.links import absolute_url, site_url
 
 from .models import Webinar
 
@@ -30,7 +31,7 @@ def webinar_event(webinar: Webinar) -> Event:
     event.add("dtstart", webinar.starts_at.astimezone(webinar.zone))
     event.add("dtend", webinar.ends_at.astimezone(webinar.zone))
     event.add("summary", webinar.title)
-    url = settings.SITE_URL + reverse("seminars:detail", args=[webinar.pk])
+    url = absolute_url(reverse("seminars:detail", args=[webinar.pk]))
     event.add("description", f"{webinar.description}\n\n{url}".strip())
     event.add("url", url)
     event.add("sequence", webinar.sequence)
@@ -61,7 +62,7 @@ def feed_response(request, webinars, *, name: str, filename: str) -> HttpRespons
     first answered with this version, so a feed that changes back is still newer to a client.
     """
     versions = list(webinars.values_list("pk", "sequence", "status", "updated_at"))
-    fingerprint = repr((name, get_language(), settings.SITE_URL, versions))
+    fingerprint = repr((name, get_language(), site_url(), versions))
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     key = "seminars:feed:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     kept = cache.get(key)

@@ -2,17 +2,18 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment
+from suite.links import absolute_url
+from suite.members import member_locale
 
 from . import ics
 from .models import Notice, Webinar
@@ -48,16 +49,13 @@ def _send_once(webinar: Webinar, member, kind: str) -> bool:
 
 
 def _send(webinar: Webinar, member, kind: str) -> None:
-    with (
-        translation.override(member.language or settings.LANGUAGE_CODE),
-        timezone.override(member.timezone or settings.TIME_ZONE),
-    ):
+    with member_locale(member) as preferences:
         context = {
             "webinar": webinar,
             "member": member,
             "kind": kind,
-            "url": settings.SITE_URL + reverse("seminars:detail", args=[webinar.pk]),
-            "zone": member.timezone or settings.TIME_ZONE,
+            "url": absolute_url(reverse("seminars:detail", args=[webinar.pk])),
+            "zone": preferences.timezone,
         }
         if webinar.status == Webinar.Status.CANCELLED:
             subject = _("Cancelled: %(title)s")

@@ -10,8 +10,8 @@ from django.utils import timezone
 from courses.models import Enrolment
 from courses.selectors import member_enrolment
 
-from .models import Recording, Webinar
-from .permissions import is_coordinator
+from .models import CalendarFeed, Recording, Webinar
+from .permissions import can_join, can_moderate, is_coordinator
 
 LIVE_ENROLMENT = [Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED]
 
@@ -144,3 +144,39 @@ def module_recordings(module, user) -> list[Recording]:
     enrolment = member_enrolment(module=module, member=user)
     enrolled = enrolment is not None and enrolment.status in LIVE_ENROLMENT
     return list(recordings if enrolled else recordings.filter(open_to_all | Q(webinar__tutors=user)).distinct())
+
+
+@dataclass
+class SessionView:
+    """What a session's page shows ``user``: their part in it, its tutors, the recordings they may see."""
+
+    webinar: Webinar
+    moderator: bool  # a tutor of the session or a coordinator: manages it, sees unpublished recordings
+    joinable: bool
+    tutors: list
+    recordings: list[Recording]
+    room_open: bool
+
+
+def session_view(webinar: Webinar, user, *, now: datetime.datetime | None = None) -> SessionView:
+    """Recordings go to those who may join the session; unpublished ones to its moderators only."""
+    moderator, joinable = can_moderate(user, webinar), can_join(user, webinar)
+    recordings = webinar.recordings.all() if moderator else webinar.recordings.filter(published=True)
+    return SessionView(
+        webinar=webinar,
+        moderator=moderator,
+        joinable=joinable,
+        tutors=list(webinar.tutors.all()),
+        recordings=list(recordings) if joinable else [],
+        room_open=(now or timezone.now()) >= webinar.opens_at,
+    )
+
+
+def visible_attendances(webinar: Webinar, user):
+    """The session's moderators see everyone's attendance; any other member their own."""
+    rows = webinar.attendances.select_related("member")
+    return rows if can_moderate(user, webinar) else rows.filter(member=user)
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("member").filter(token=token).first()

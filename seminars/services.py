@@ -6,27 +6,28 @@ import hmac
 import uuid
 import zoneinfo
 
+import jwt
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from suite.links import absolute_url
+
 from . import tasks
 from .bbb import BBBClient
-from .models import Attendance, Recording, Webinar
+from .conf import app_settings, bbb_settings
+from .errors import CallbackError, JoinError, ScheduleError
+from .models import Attendance, CalendarFeed, Recording, Webinar, new_calendar_token
 from .permissions import can_join, can_moderate
 
 Status = Webinar.Status
 
-
-class SeminarError(Exception):
-    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code."""
-
-    def __init__(self, message, *, code: str, status: int = 409):
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
+# The longest name a guest may give (BBB shows it to everyone in the room).
+GUEST_NAME_LENGTH = 100
 
 
 def local_to_utc(local: datetime.datetime, zone_name: str) -> datetime.datetime:
@@ -34,16 +35,15 @@ def local_to_utc(local: datetime.datetime, zone_name: str) -> datetime.datetime:
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise SeminarError(
-            _("“%(zone)s” is not a known time zone.") % {"zone": zone_name}, code="unknown_zone", status=400
+        raise ScheduleError(
+            _("“%(zone)s” is not a known time zone.") % {"zone": zone_name}, code="unknown_zone"
         ) from error
     aware = local.replace(tzinfo=zone)
     if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != local:
-        raise SeminarError(
+        raise ScheduleError(
             _("%(time)s does not exist in %(zone)s (the clocks change that night). Choose another time.")
             % {"time": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_name},
             code="nonexistent_time",
-            status=400,
         )
     return aware.astimezone(datetime.UTC)
 
@@ -69,7 +69,7 @@ def webinar_schedule(
 ) -> list[Webinar]:
     """One session, or a series every ``every_weeks`` weeks at the same local time (across DST)."""
     if occurrences < 1 or every_weeks < 1 or duration_minutes < 1:
-        raise SeminarError(_("Give at least one session, a week apart or more."), code="bad_series", status=400)
+        raise ScheduleError(_("Give at least one session, a week apart or more."), code="bad_series")
     starts = [
         local_to_utc(start_local + datetime.timedelta(weeks=every_weeks * n), timezone_name) for n in range(occurrences)
     ]
@@ -106,7 +106,7 @@ def webinar_reschedule(
 ) -> Webinar:
     webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
     if webinar.status != Status.SCHEDULED:
-        raise SeminarError(_("Only a session that has not started can be moved."), code="not_scheduled")
+        raise ScheduleError(_("Only a session that has not started can be moved."), code="not_scheduled")
     webinar.starts_at = local_to_utc(start_local, timezone_name)
     webinar.timezone, webinar.duration_minutes = timezone_name, duration_minutes
     webinar.sequence += 1
@@ -119,7 +119,7 @@ def webinar_reschedule(
 def webinar_cancel(*, webinar: Webinar) -> Webinar:
     webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
     if webinar.status not in (Status.SCHEDULED, Status.RUNNING):
-        raise SeminarError(_("This session has already ended or been cancelled."), code="not_cancellable")
+        raise ScheduleError(_("This session has already ended or been cancelled."), code="not_cancellable")
     webinar.status = Status.CANCELLED
     webinar.sequence += 1
     webinar.save()
@@ -140,10 +140,10 @@ def _create_meeting(webinar: Webinar, client: BBBClient) -> None:
         record=webinar.record,
         max_participants=webinar.max_participants,
         duration=webinar.duration_minutes + 60,
-        logout_url=settings.SITE_URL + reverse("seminars:detail", args=[webinar.pk]),
+        logout_url=absolute_url(reverse("seminars:detail", args=[webinar.pk])),
         meta={
-            "endCallbackUrl": f"{settings.SITE_URL}{end_url}?signature={end_callback_signature(webinar.meeting_id)}",
-            "bbb-recording-ready-url": settings.SITE_URL + reverse("seminars_callbacks:recording_ready"),
+            "endCallbackUrl": absolute_url(f"{end_url}?signature={end_callback_signature(webinar.meeting_id)}"),
+            "bbb-recording-ready-url": absolute_url(reverse("seminars_callbacks:recording_ready")),
         },
     )
     webinar.bbb_create_time = str(meeting.create_time)
@@ -151,26 +151,34 @@ def _create_meeting(webinar: Webinar, client: BBBClient) -> None:
 
 
 @transaction.atomic
-def webinar_join(*, webinar: Webinar, user, guest_name: str = "", now: datetime.datetime | None = None) -> str:
+def webinar_join(
+    *, webinar: Webinar, user, guest_name: str = "", consent: bool = False, now: datetime.datetime | None = None
+) -> str:
     """Check who may enter, start the meeting on a moderator's click, and make a join URL.
 
-    The URL is a bearer secret for this one request: it is returned to be redirected to and
-    never stored, logged or sent anywhere else.
+    A guest (a visitor to a public session) must give a name, and everyone must agree to a
+    recorded session's recording. The URL is a bearer secret for this one request: it is
+    returned to be redirected to and never stored, logged or sent anywhere else.
     """
+    guest_name = guest_name.strip()[:GUEST_NAME_LENGTH]
+    if not user.is_authenticated and not guest_name:
+        raise JoinError(_("Please give the name others will see."), code="no_name")
     now = now or timezone.now()
     webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
+    if webinar.record and not consent:
+        raise JoinError(_("This session is recorded: please confirm that you agree before joining."), code="no_consent")
     if webinar.status == Status.CANCELLED:
-        raise SeminarError(_("This session has been cancelled."), code="cancelled", status=410)
+        raise JoinError(_("This session has been cancelled."), code="cancelled")
     if webinar.status == Status.ENDED:
-        raise SeminarError(_("This session has ended."), code="ended", status=410)
+        raise JoinError(_("This session has ended."), code="ended")
     if not can_join(user, webinar):
-        raise SeminarError(_("This session is only for members enrolled in its module."), code="forbidden", status=403)
+        raise JoinError(_("This session is only for members enrolled in its module."), code="forbidden")
     moderator = can_moderate(user, webinar)
     if now < webinar.opens_at and not moderator:
-        raise SeminarError(_("The room is not open yet."), code="not_open", status=403)
+        raise JoinError(_("The room is not open yet."), code="not_open")
     client = BBBClient.from_settings()
     if webinar.status == Status.SCHEDULED and not moderator:
-        raise SeminarError(_("The tutor has not started the session yet."), code="waiting", status=409)
+        raise JoinError(_("The tutor has not started the session yet."), code="waiting")
     if moderator:
         # create is idempotent: the same createTime while the meeting runs, a new one if BBB
         # restarted and forgot it, so a tutor always gets back in.
@@ -210,6 +218,16 @@ def webinar_end(*, webinar: Webinar, now: datetime.datetime | None = None) -> bo
     return True
 
 
+def end_callback_receive(*, meeting_id: uuid.UUID, signature: str) -> bool:
+    """BBB's call at a meeting's end: only with our signature of that meeting; True if the session ended now."""
+    if not constant_time_compare(signature, end_callback_signature(meeting_id)):
+        raise CallbackError("bad signature", code="bad_signature")
+    webinar = Webinar.objects.filter(meeting_id=meeting_id).first()
+    if webinar is None:
+        raise CallbackError("unknown meeting", code="unknown_meeting")
+    return webinar_end(webinar=webinar)
+
+
 @transaction.atomic
 def attendance_sync(*, webinar: Webinar, attendees, now: datetime.datetime | None = None) -> None:
     """Record who BBB says is in the room now (polled while the session runs)."""
@@ -242,6 +260,27 @@ def recordings_sync(*, webinar: Webinar, recordings) -> int:
     return added
 
 
+def recording_ready_receive(*, signed_parameters: str) -> int:
+    """BBB's call once a recording is ready: a JWT (HS256, our shared secret) naming the meeting.
+
+    The recordings themselves are asked of BBB, not taken from the call; raises BBBError when BBB
+    cannot say (it calls again, and the poller catches up). Returns how many recordings are new.
+    """
+    try:
+        claims = jwt.decode(signed_parameters, bbb_settings.SECRET, algorithms=["HS256"])
+    except jwt.InvalidTokenError:
+        raise CallbackError("bad token", code="bad_token") from None
+    try:
+        webinar = Webinar.objects.filter(meeting_id=uuid.UUID(str(claims.get("meeting_id")))).first()
+    except ValueError:
+        webinar = None
+    if webinar is None:
+        raise CallbackError("unknown meeting", code="unknown_meeting")
+    return recordings_sync(
+        webinar=webinar, recordings=BBBClient.from_settings().get_recordings(str(webinar.meeting_id))
+    )
+
+
 def recording_publish(*, recording: Recording, publish: bool) -> None:
     BBBClient.from_settings().publish_recordings([recording.record_id], publish)
     recording.published = publish
@@ -259,8 +298,23 @@ def webinar_settle(*, webinar_id: int) -> bool:
     webinar = Webinar.objects.select_for_update().get(pk=webinar_id)
     if webinar.status != Status.ENDED or webinar.settled_at:
         return False
-    for path in getattr(settings, "SEMINARS_SETTLEMENT_HOOKS", []):
+    for path in app_settings.SETTLEMENT_HOOKS:
         import_string(path)(webinar=webinar)
     webinar.settled_at = timezone.now()
     webinar.save(update_fields=["settled_at"])
     return True
+
+
+def calendar_feed_get_or_create(*, member) -> CalendarFeed:
+    """The member's personal calendar feed, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(member=member)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, member) -> CalendarFeed:
+    """A new secret address for the member's feed: the old one stops working at once."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(member=member)
+    feed.token = new_calendar_token()
+    feed.save(update_fields=["token"])
+    return feed

@@ -1,19 +1,13 @@
 import csv
 import datetime
 import re
-import uuid
 
-import jwt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,17 +15,48 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CourseModulePage
+from suite.members import member_preferences
+from suite.rendering import render
 
 from . import ics, services
-from .bbb import BBBClient, BBBError
+from .bbb import BBBError
+from .decorators import moderator_required, scheduler_required, signed_in_unless_public
+from .errors import CallbackError, JoinError, ScheduleError, SeminarError
 from .forms import ScheduleForm, WhenForm
-from .models import CalendarFeed, Recording, Webinar
-from .permissions import can_join, can_moderate, can_schedule
-from .selectors import member_feed_webinars, module_webinars, upcoming_webinars_page
+from .models import Recording, Webinar
+from .permissions import can_moderate
+from .selectors import (
+    calendar_feed_by_token,
+    member_feed_webinars,
+    module_webinars,
+    session_view,
+    upcoming_webinars_page,
+    visible_attendances,
+)
 
 BBB_DOWN = gettext_lazy(
     "The video-meeting server is not answering right now. Nothing is lost: please try again in a minute."
 )
+
+# The HTTP status of each refusal of the services (seminars/errors.py); any other is a 409 Conflict.
+REFUSAL_STATUS = {
+    "no_name": 400,
+    "no_consent": 400,
+    "bad_series": 400,
+    "unknown_zone": 400,
+    "nonexistent_time": 400,
+    "bad_token": 401,
+    "forbidden": 403,
+    "not_open": 403,
+    "bad_signature": 403,
+    "cancelled": 410,
+    "ended": 410,
+    "unknown_meeting": 410,
+}
+
+
+def refusal_status(error: SeminarError) -> int:
+    return REFUSAL_STATUS.get(error.code, 409)
 
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
@@ -46,45 +71,51 @@ def webinar_list(request):
     return render(request, "seminars/list.html", {"webinars": webinars})
 
 
-def webinar_detail(request, pk, *, error: services.SeminarError | None = None):
+def session_page(request, pk, *, error: str = "", status: int = 200):
+    """The session's page; with ``error``, the reason a click on it was refused, under ``status``."""
     webinar = get_object_or_404(Webinar.objects.select_related("module"), pk=pk)
-    moderator = can_moderate(request.user, webinar)
-    joinable = can_join(request.user, webinar)
+    view = session_view(webinar, request.user)
     context = {
         "webinar": webinar,
         "translated_object": webinar,
-        "moderator": moderator,
-        "joinable": joinable,
-        "tutors": list(webinar.tutors.all()),
-        "recordings": list(webinar.recordings.filter(**({} if moderator else {"published": True}))) if joinable else [],
+        "moderator": view.moderator,
+        "joinable": view.joinable,
+        "tutors": view.tutors,
+        "recordings": view.recordings,
         "error": error,
-        "room_open": timezone.now() >= webinar.opens_at,
+        "room_open": view.room_open,
     }
-    return render(request, "seminars/detail.html", context, status=error.status if error else 200)
+    return render(request, "seminars/detail.html", context, status=status)
+
+
+def webinar_detail(request, pk):
+    return session_page(request, pk)
+
+
+def refused(request, pk, error: SeminarError):
+    return session_page(request, pk, error=error.message, status=refusal_status(error))
+
+
+def bbb_down(request, pk):
+    return session_page(request, pk, error=BBB_DOWN, status=503)
 
 
 @require_POST
-def webinar_join(request, pk):
-    webinar = get_object_or_404(Webinar, pk=pk)
-    if not request.user.is_authenticated and webinar.audience != Webinar.Audience.PUBLIC:
-        return redirect_to_login(reverse("seminars:detail", args=[pk]))
-    guest_name = request.POST.get("guest_name", "").strip()[:100]
-    if not request.user.is_authenticated and not guest_name:
-        error = services.SeminarError(_("Please give the name others will see."), code="no_name", status=400)
-        return webinar_detail(request, pk, error=error)
-    if webinar.record and not request.POST.get("consent"):
-        error = services.SeminarError(
-            _("This session is recorded: please confirm that you agree before joining."), code="no_consent", status=400
-        )
-        return webinar_detail(request, pk, error=error)
+@signed_in_unless_public
+def webinar_join(request, pk, *, webinar):
     try:
-        join_url = services.webinar_join(webinar=webinar, user=request.user, guest_name=guest_name)
-    except services.SeminarError as error:
+        join_url = services.webinar_join(
+            webinar=webinar,
+            user=request.user,
+            guest_name=request.POST.get("guest_name", ""),
+            consent=bool(request.POST.get("consent")),
+        )
+    except JoinError as error:
         if error.code == "waiting":
             return redirect("seminars:wait", pk=pk)
-        return webinar_detail(request, pk, error=error)
+        return refused(request, pk, error)
     except BBBError:
-        return webinar_detail(request, pk, error=services.SeminarError(BBB_DOWN, code="bbb_down", status=503))
+        return bbb_down(request, pk)
     response = redirect(join_url)  # a bearer secret: only ever in this one redirect
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -104,20 +135,12 @@ def webinar_status(request, pk):
     return JsonResponse({"status": webinar.status})
 
 
-def _schedule_target(request):
-    module_id = request.GET.get("module") or request.POST.get("module")
-    module = get_object_or_404(CourseModulePage, pk=module_id) if module_id else None
-    if not can_schedule(request.user, module):
-        raise PermissionDenied(_("Only the module's tutors and coordinators can schedule its sessions."))
-    return module
-
-
 @login_required
-def webinar_schedule(request):
-    module = _schedule_target(request)
-    form = ScheduleForm(
-        request.POST or None, initial={"timezone": module.timezone if module else request.user.timezone}
-    )
+@scheduler_required
+def webinar_schedule(request, *, module):
+    # In the module's zone, else the organiser's own.
+    zone = module.timezone if module else member_preferences(request.user).timezone
+    form = ScheduleForm(request.POST or None, initial={"timezone": zone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -136,7 +159,7 @@ def webinar_schedule(request):
                 occurrences=data["occurrences"],
                 every_weeks=data["every_weeks"],
             )
-        except services.SeminarError as error:
+        except ScheduleError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("%(count)s session(s) scheduled.") % {"count": len(webinars)})
@@ -146,16 +169,9 @@ def webinar_schedule(request):
     )
 
 
-def _moderated(request, pk) -> Webinar:
-    webinar = get_object_or_404(Webinar, pk=pk)
-    if not can_moderate(request.user, webinar):
-        raise PermissionDenied(_("Only the session's tutors and coordinators can do this."))
-    return webinar
-
-
 @login_required
-def webinar_reschedule(request, pk):
-    webinar = _moderated(request, pk)
+@moderator_required
+def webinar_reschedule(request, pk, *, webinar):
     local = webinar.local_start
     initial = {
         "start_date": local.date(),
@@ -173,7 +189,7 @@ def webinar_reschedule(request, pk):
                 timezone_name=data["timezone"],
                 duration_minutes=data["duration_minutes"],
             )
-        except services.SeminarError as error:
+        except ScheduleError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The session has a new time; everyone concerned is told by e-mail."))
@@ -184,12 +200,12 @@ def webinar_reschedule(request, pk):
 
 @login_required
 @require_POST
-def webinar_cancel(request, pk):
-    webinar = _moderated(request, pk)
+@moderator_required
+def webinar_cancel(request, pk, *, webinar):
     try:
         services.webinar_cancel(webinar=webinar)
-    except services.SeminarError as error:
-        return webinar_detail(request, pk, error=error)
+    except ScheduleError as error:
+        return refused(request, pk, error)
     messages.success(request, _("The session is cancelled; everyone concerned is told by e-mail."))
     return redirect("seminars:detail", pk=pk)
 
@@ -197,10 +213,8 @@ def webinar_cancel(request, pk):
 @login_required
 def attendance(request, pk):
     webinar = get_object_or_404(Webinar, pk=pk)
-    rows = webinar.attendances.select_related("member")
-    if not can_moderate(request.user, webinar):
-        rows = rows.filter(member=request.user)  # each member sees their own
-    if request.GET.get("format") == "csv" and can_moderate(request.user, webinar):
+    rows, moderator = visible_attendances(webinar, request.user), can_moderate(request.user, webinar)
+    if request.GET.get("format") == "csv" and moderator:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="session-{pk}-attendance.csv"'
         response.write("\ufeff")
@@ -209,14 +223,14 @@ def attendance(request, pk):
         for row in rows:
             writer.writerow([row.full_name, row.role, row.joined_at.isoformat(timespec="minutes"), row.minutes])
         return response
-    context = {"webinar": webinar, "rows": rows, "moderator": can_moderate(request.user, webinar)}
+    context = {"webinar": webinar, "rows": rows, "moderator": moderator}
     return render(request, "seminars/attendance.html", context)
 
 
 @login_required
 @require_POST
-def recording_manage(request, pk, record_id):
-    webinar = _moderated(request, pk)
+@moderator_required
+def recording_manage(request, pk, record_id, *, webinar):
     recording = get_object_or_404(Recording, webinar=webinar, record_id=record_id)
     action = request.POST.get("action")
     try:
@@ -227,7 +241,7 @@ def recording_manage(request, pk, record_id):
         else:
             return HttpResponse(_("Unknown action."), status=400)
     except BBBError:
-        return webinar_detail(request, pk, error=services.SeminarError(BBB_DOWN, code="bbb_down", status=503))
+        return bbb_down(request, pk)
     messages.success(request, _("The recording has been updated."))
     return redirect("seminars:detail", pk=pk)
 
@@ -246,7 +260,7 @@ def module_ics(request, module_pk):
 
 @require_GET
 def member_ics(request, token):
-    feed = CalendarFeed.objects.select_related("member").filter(token=token).first()
+    feed = calendar_feed_by_token(token)
     if feed is None:
         raise Http404(_("This calendar link is no longer valid."))
     name = _("NLU sessions of %(name)s") % {"name": feed.member}
@@ -255,13 +269,13 @@ def member_ics(request, token):
 
 @login_required
 def my_calendar(request):
-    """The member's private feed address; regenerating it revokes the old one."""
-    feed, _created = CalendarFeed.objects.get_or_create(member=request.user)
+    """The member's private feed address; making a new one revokes the old one."""
     if request.method == "POST":
-        feed.token = CalendarFeed._meta.get_field("token").default()
-        feed.save(update_fields=["token"])
+        services.calendar_feed_renew(member=request.user)
         messages.success(request, _("Your calendar link has been replaced; the old one no longer works."))
         return redirect("seminars:my_calendar")
+    feed = services.calendar_feed_get_or_create(member=request.user)
+    # On the address the member reached the site at: the one they copy from is the one that works for them.
     url = request.build_absolute_uri(reverse("seminars:member_ics", args=[feed.token]))
     return render(request, "seminars/my_calendar.html", {"feed_url": url})
 
@@ -269,15 +283,16 @@ def my_calendar(request):
 # --- Callbacks from BBB (no language prefix, no session, no CSRF: each is verified) --------------
 
 
+def callback_refused(error: CallbackError) -> HttpResponse:
+    return HttpResponse(error.message, status=refusal_status(error))
+
+
 @csrf_exempt
 def end_callback(request, meeting_id):
-    signature = request.GET.get("signature", "")
-    if not constant_time_compare(signature, services.end_callback_signature(meeting_id)):
-        return HttpResponseForbidden("bad signature")
-    webinar = Webinar.objects.filter(meeting_id=meeting_id).first()
-    if webinar is None:
-        return HttpResponse(status=410)
-    services.webinar_end(webinar=webinar)
+    try:
+        services.end_callback_receive(meeting_id=meeting_id, signature=request.GET.get("signature", ""))
+    except CallbackError as error:
+        return callback_refused(error)
     return HttpResponse("ok")
 
 
@@ -285,19 +300,9 @@ def end_callback(request, meeting_id):
 @require_POST
 def recording_ready_callback(request):
     try:
-        claims = jwt.decode(request.POST.get("signed_parameters", ""), settings.BBB_SECRET, algorithms=["HS256"])
-    except jwt.InvalidTokenError:
-        return HttpResponse("bad token", status=401)
-    try:
-        webinar = Webinar.objects.filter(meeting_id=uuid.UUID(str(claims.get("meeting_id")))).first()
-    except ValueError:
-        webinar = None
-    if webinar is None:
-        return HttpResponse("unknown meeting", status=410)
-    try:
-        services.recordings_sync(
-            webinar=webinar, recordings=BBBClient.from_settings().get_recordings(str(webinar.meeting_id))
-        )
+        services.recording_ready_receive(signed_parameters=request.POST.get("signed_parameters", ""))
+    except CallbackError as error:
+        return callback_refused(error)
     except BBBError:
         return HttpResponse("try again", status=503)  # BBB retries; the poller also catches it
     return HttpResponse("ok")

@@ -1,3 +1,4 @@
+import datetime
 import threading
 import time
 from dataclasses import dataclass
@@ -5,14 +6,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.shortcuts import resolve_url
+from django.utils import timezone, translation
 
-from courses.models import CourseModulePage
+from courses.models import CourseModulePage, Enrolment
+from seminars import services
 from seminars.bbb import BBBClient
 from seminars.bbb_devserver import serve
 from seminars.demo import DROP_IN, WEEKLY
 from seminars.models import Webinar
+from tests import factories
 from tests.courses.conftest import course_index, make_index, make_module  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 
@@ -117,29 +122,36 @@ def bbb_settings(settings, bbb_server):
     return bbb_server
 
 
-# --- The demo's people and sessions, for the tests of the app ---------------------------------
+# --- People and sessions of a module like the demo's Module 1, built for each test ----------------
 
-DEMO_PASSWORD = "nlu-demo"
+PASSWORD = factories.PASSWORD
 # Each part a person can have towards a session of Module 1 ("manager": a member given only the
-# seminars.manage_webinars permission; "coordinator": the demo's superuser).
+# seminars.manage_webinars permission; "coordinator": a superuser).
 ROLES = ("anonymous", "outsider", "enrolled", "tutor", "coordinator", "manager")
 MODERATORS = ("tutor", "coordinator", "manager")
+# role: (username, language, time zone), as the demo's people have them.
+PEOPLE = {
+    "outsider": ("researcher", "en", "America/Sao_Paulo"),
+    "enrolled": ("steward", "tr", "Europe/Istanbul"),
+    "tutor": ("tutor", "en", "Europe/Rome"),
+    "coordinator": ("coordinator", "en", "Europe/Istanbul"),
+    "manager": ("manager", "en", "Europe/Berlin"),
+}
 
 
 @pytest.fixture
-def people(demo) -> dict:
-    """The demo's users by their part in Module 1; the researcher is enrolled in nothing."""
-    users = get_user_model().objects
+def people(db) -> dict:
+    """Members by their part in Module 1; the researcher is enrolled in nothing."""
     found = {
-        role: users.get(username=username)
-        for role, username in [
-            ("outsider", "researcher"),
-            ("enrolled", "steward"),
-            ("tutor", "tutor"),
-            ("coordinator", "coordinator"),
-        ]
+        role: UserFactory(
+            username=username,
+            language=language,
+            timezone=zone,
+            is_staff=role == "coordinator",
+            is_superuser=role == "coordinator",
+        )
+        for role, (username, language, zone) in PEOPLE.items()
     }
-    found["manager"] = UserFactory(username="manager", display_name="Mo (manager)")
     found["manager"].user_permissions.add(Permission.objects.get(codename="manage_webinars"))
     return found
 
@@ -158,20 +170,52 @@ def as_role(client, people):
 
 
 @pytest.fixture
-def module_1(demo):
-    return CourseModulePage.objects.get(slug_en="module-1")
+def module_1(make_module, people) -> CourseModulePage:  # noqa: F811 (the fixture)
+    """A seven-week module a month ahead, in Istanbul's zone, taught by the tutor; the steward is enrolled."""
+    module = make_module(title="Module 1", timezone="Europe/Istanbul", tutors=[people["tutor"]])
+    Enrolment.objects.create(module=module, member=people["enrolled"], status=Enrolment.Status.ACTIVE)
+    return module
 
 
 @pytest.fixture
-def drop_in(demo):
-    """The demo's drop-in session of Module 1: open now, not yet started, not recorded."""
-    return Webinar.objects.get(title_en=DROP_IN["title_en"])
+def weekly(module_1, people) -> Webinar:
+    """The first of Module 1's seven weekly sessions at 16:00 in Istanbul (recorded, in the future), as the demo's."""
+    webinars = services.webinar_schedule(
+        title=WEEKLY["title_en"],
+        translations=WEEKLY,
+        start_local=datetime.datetime.combine(module_1.start_date, datetime.time(16, 0)),
+        timezone_name="Europe/Istanbul",
+        duration_minutes=120,
+        tutors=[people["tutor"]],
+        created_by=people["tutor"],
+        module=module_1,
+        occurrences=module_1.weeks,
+        record=True,
+    )
+    return Webinar.objects.get(pk=webinars[0].pk)
 
 
 @pytest.fixture
-def weekly(demo):
-    """The first of Module 1's weekly sessions (recorded, in the future)."""
-    return Webinar.objects.filter(title_en=WEEKLY["title_en"]).order_by("starts_at").first()
+def drop_in(module_1, people) -> Webinar:
+    """A drop-in session of Module 1, as the demo's: open now, not yet started, not recorded."""
+    now = timezone.now().astimezone(datetime.UTC).replace(second=0, microsecond=0, tzinfo=None)
+    [webinar] = services.webinar_schedule(
+        title=DROP_IN["title_en"],
+        translations=DROP_IN,
+        start_local=now,
+        timezone_name="UTC",
+        duration_minutes=120,
+        tutors=[people["tutor"]],
+        created_by=people["tutor"],
+        module=module_1,
+    )
+    return Webinar.objects.get(pk=webinar.pk)
+
+
+def login_url() -> str:
+    """Where a visitor is sent to sign in (settings.LOGIN_URL), on the English site."""
+    with translation.override("en"):
+        return resolve_url(settings.LOGIN_URL)
 
 
 @pytest.fixture
@@ -212,3 +256,28 @@ def settlement_hook(settings) -> list[int]:
     SETTLED.clear()
     settings.SEMINARS_SETTLEMENT_HOOKS = [f"{__name__}.record_settlement"]
     return SETTLED
+
+
+@pytest.fixture(autouse=True)
+def _temporary_host_urls(settings):
+    """TEMPORARY: see host_urls.py."""
+    import importlib
+
+    try:
+        importlib.import_module(settings.ROOT_URLCONF)
+    except ModuleNotFoundError:
+        settings.ROOT_URLCONF = "tests.seminars.host_urls"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_celery_app():
+    """TEMPORARY (reported to the lead): the bare host has no Celery app, so the tasks fell to Celery's
+    fallback app, which neither reads the CELERY_* settings (eager) nor has Django's task class
+    (delay_on_commit). Here, the app a host makes as Celery's "First steps with Django" says."""
+    from celery import Celery, current_app
+
+    if current_app.main == "default":
+        app = Celery("bare-host")  # made in a Django process: Django's task class
+        app.config_from_object("django.conf:settings", namespace="CELERY")
+        app.set_current()
+        app.set_default()

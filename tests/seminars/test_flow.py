@@ -10,11 +10,12 @@ import time
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 
 from seminars import services
 from seminars.models import Webinar
 
-from .conftest import DEMO_PASSWORD, schedule_form
+from .conftest import PASSWORD, login_url, schedule_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,13 +30,13 @@ def csrf(soup: BeautifulSoup) -> str:
 
 
 def sign_in(site: str, username: str) -> requests.Session:
-    """A browser session signed in through the login form."""
-    browser = requests.Session()
-    form = page(browser.get(f"{site}/en/accounts/login/"))
+    """A browser session signed in through the host's login form (settings.LOGIN_URL)."""
+    browser, url = requests.Session(), site + login_url()
+    form = page(browser.get(url))
+    # django-allauth's form names the field "login", django.contrib.auth's "username".
+    field = "login" if form.find("input", {"name": "login"}) else "username"
     response = browser.post(
-        f"{site}/en/accounts/login/",
-        {"csrfmiddlewaretoken": csrf(form), "login": username, "password": DEMO_PASSWORD},
-        allow_redirects=False,
+        url, {"csrfmiddlewaretoken": csrf(form), field: username, "password": PASSWORD}, allow_redirects=False
     )
     assert response.status_code == 302, f"{username} could not sign in"
     return browser
@@ -61,7 +62,9 @@ def eventually(check, timeout: float = 10.0):
     return result
 
 
-def test_schedule_start_join_end_attendance_recording(live_server, settings, bbb_settings, module_1, settlement_hook):
+def test_schedule_start_join_end_attendance_recording(
+    live_server, settings, bbb_settings, people, module_1, settlement_hook
+):
     site = settings.SITE_URL = live_server.url
     tutor, steward = sign_in(site, "tutor"), sign_in(site, "steward")
 
@@ -72,7 +75,6 @@ def test_schedule_start_join_end_attendance_recording(live_server, settings, bbb
     response = tutor.post(schedule_url, {**form, "csrfmiddlewaretoken": csrf(page(tutor.get(schedule_url)))})
     webinar = Webinar.objects.get(title_en="Live flow session")
     assert response.url == f"{site}/en/sessions/{webinar.pk}/"
-    assert "1 session(s) scheduled." in response.text
 
     # The tutor's click creates the meeting; the steward comes in as a viewer.
     room = press_join(tutor, site, webinar.pk, bbb_settings.url)
@@ -91,7 +93,7 @@ def test_schedule_start_join_end_attendance_recording(live_server, settings, bbb
     attendance = {a.member.username: a.role for a in ended.attendances.select_related("member")}
     assert attendance == {"tutor": "MODERATOR", "steward": "VIEWER"}
     csv = tutor.get(f"{site}/en/sessions/{webinar.pk}/attendance/?format=csv").content.decode("utf-8-sig")
-    assert "Giulia (tutor),MODERATOR" in csv and "Ayşe (shop steward),VIEWER" in csv
+    assert f"{people['tutor']},MODERATOR" in csv and f"{people['enrolled']},VIEWER" in csv
 
     # The recording-ready callback brings the recording, and the steward can watch it.
     recording = eventually(lambda: ended.recordings.first())
@@ -105,6 +107,14 @@ def test_schedule_start_join_end_attendance_recording(live_server, settings, bbb
     assert services.webinar_settle(webinar_id=webinar.pk) is False
     assert services.webinar_settle(webinar_id=webinar.pk) is False
     assert settlement_hook == [webinar.pk]
+
+
+def test_scheduling_says_how_many_sessions_were_scheduled(as_role, module_1):
+    """In a message (django.contrib.messages), which the host's base template shows."""
+    form = schedule_form(datetime.datetime(2027, 1, 12, 16, 0), occurrences=3)
+    response = as_role("tutor").post(f"/en/sessions/new/?module={module_1.pk}", form)
+    assert response.status_code == 302
+    assert [str(message) for message in get_messages(response.wsgi_request)] == ["3 session(s) scheduled."]
 
 
 def test_settlement_runs_once(as_role, drop_in, bbb_settings, site_receiver, settlement_hook):

@@ -62,12 +62,13 @@ def event_of(body: bytes, webinar: Webinar) -> icalendar.Event:
 
 
 @pytest.mark.parametrize("feed", FEEDS)
-def test_feed_is_valid_and_keeps_its_uids(feed_url, weekly, feed):
+def test_feed_is_valid_and_keeps_its_uids(feed_url, weekly, settings, feed):
+    settings.SITE_URL = "https://nlu.example.org"
     first, second = fetch(feed_url(feed)), fetch(feed_url(feed))
     assert events(first).keys() == events(second).keys()
     assert f"{weekly.meeting_id}@nlu" in events(first)
     event = event_of(first, weekly)
-    assert event["url"] == f"http://127.0.0.1:8000/en/sessions/{weekly.pk}/"
+    assert event["url"] == f"https://nlu.example.org/en/sessions/{weekly.pk}/"
     assert event["dtstart"].params["TZID"] == "Europe/Istanbul"
     assert event.decoded("dtstart").astimezone(datetime.UTC) == weekly.starts_at
 

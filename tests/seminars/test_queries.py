@@ -90,11 +90,8 @@ def test_the_session_list_costs_the_same_with_10_and_500_sessions(client, make_m
         for number in (2, 21)
         for who in ("anonymous", "signed in")
     }
-    # Pinned, so that a new query is a decision: one page of sessions; signed in, also the member
-    # (their session and permissions are kept: nlu.settings, nlu.backends), and the page is two:
-    # the start times and ids of the first rows of each kind of visible session (one UNION), then
-    # the page's rows.
-    assert ten == {"/en/sessions/, anonymous": 4, "/en/sessions/, signed in": 6}
+    # The exact counts depend on the host (sessions, permissions kept or not): the NLU site pins its
+    # own in tests/nlu/test_seminars_in_host.py.
 
 
 def cards(html: str) -> list[str]:
@@ -110,7 +107,6 @@ def cards(html: str) -> list[str]:
 )
 def test_the_session_list_is_paged_in_each_language(client, make_module, language, labels):
     """45 sessions to come (and cancelled ones, not listed): 20, 20 and 5, soonest first."""
-    Webinar.objects.all().delete()  # the demo's
     add_sessions(make_module(), UserFactory(), 53, audience="public")
     listed = list(Webinar.objects.exclude(status=Webinar.Status.CANCELLED).order_by("starts_at", "pk"))
     assert len(listed) == 45
@@ -131,7 +127,6 @@ def test_the_session_list_is_paged_in_each_language(client, make_module, languag
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "4", "99999999999999999999", "2.5", "²"])
 def test_a_page_of_the_session_list_that_is_not_one_is_not_found(client, make_module, page):
-    Webinar.objects.all().delete()  # the demo's
     add_sessions(make_module(), UserFactory(), 53, audience="public")
     for language in ("en", "tr"):
         assert client.get(f"/{language}/sessions/", {"page": page}).status_code == 404
@@ -139,8 +134,8 @@ def test_a_page_of_the_session_list_that_is_not_one_is_not_found(client, make_mo
     assert client.get("/en/sessions/", {"page": ""}).status_code == 200
 
 
-def test_an_empty_session_list_has_no_pagination(client, demo):
-    Webinar.objects.all().delete()
+def test_an_empty_session_list_has_no_pagination(client, db):
+    assert not Webinar.objects.exists()
     html = client.get("/en/sessions/").content.decode()
     assert "No upcoming sessions." in html
     assert '<nav class="pagination"' not in html

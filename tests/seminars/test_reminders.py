@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from seminars import services
 from seminars.models import Webinar
 from seminars.notifications import reminders_send_due
+from suite.members import Preferences
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def test_24h_and_1h_reminders_once_each(people, module_1):
     ("username", "language", "zone"),
     [("steward", "tr", "Europe/Istanbul"), ("tutor", "en", "Europe/Rome")],
 )
-def test_reminder_in_the_members_language_and_zone_with_the_ics(people, module_1, username, language, zone):
+def test_reminder_in_the_members_language_and_zone_with_the_ics(people, module_1, settings, username, language, zone):
+    settings.SITE_URL = "https://nlu.example.org"
     webinar = schedule(people, module_1, ahead=datetime.timedelta(days=3))
     mail.outbox.clear()
 
@@ -99,11 +101,31 @@ def test_reminder_in_the_members_language_and_zone_with_the_ics(people, module_1
     with translation.override(language):
         when = date_format(webinar.starts_at.astimezone(zoneinfo.ZoneInfo(zone)), "DATETIME_FORMAT")
     assert f"{when} ({zone})" in message.body
-    assert f"http://127.0.0.1:8000/{language}/sessions/{webinar.pk}/" in message.body  # in their language
+    assert f"https://nlu.example.org/{language}/sessions/{webinar.pk}/" in message.body  # in their language
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"session-{webinar.pk}.ics", "text/calendar")
     [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert event["uid"] == f"{webinar.meeting_id}@nlu"
+
+
+def everyone_in_kolkata_reading_turkish(member) -> Preferences:
+    """A host's own preferences hook (SUITE_MEMBER_PREFERENCES), whatever its user model holds."""
+    return Preferences(language="tr", timezone="Asia/Kolkata")
+
+
+def test_a_reminder_follows_the_hosts_preferences_hook(people, module_1, settings):
+    settings.SUITE_MEMBER_PREFERENCES = f"{__name__}.everyone_in_kolkata_reading_turkish"
+    webinar = schedule(people, module_1, ahead=datetime.timedelta(days=3))
+    mail.outbox.clear()
+
+    reminders_send_due(now=webinar.starts_at - datetime.timedelta(hours=23, minutes=55))
+
+    [message] = [m for m in mails_about(webinar) if m.to == ["tutor@example.org"]]  # English and Rome by his profile
+    assert message.subject == subject("24h", "tr")
+    with translation.override("tr"):
+        when = date_format(webinar.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Kolkata")), "DATETIME_FORMAT")
+    assert f"{when} (Asia/Kolkata)" in message.body
+    assert f"/tr/sessions/{webinar.pk}/" in message.body
 
 
 def test_a_session_scheduled_3_hours_ahead_gets_only_the_1h_reminder(people, module_1):

@@ -1,11 +1,18 @@
-"""A session's start is shown in the reader's zone, and in the session's own zone when that differs."""
+"""A session's start is shown in the reader's zone, and in the session's own zone when that differs.
+
+The reader's zone is the current time zone, which the host activates for each request: here, as
+a host would, from the member's preferences (suite.members); the NLU site's own way, from the
+profile or the browser, is tried in tests/nlu/test_seminars_in_host.py.
+"""
 
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from courses.models import Enrolment
 from seminars.models import Webinar
+from suite.members import member_preferences
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,44 +21,78 @@ pytestmark = pytest.mark.django_db
 STARTS_AT = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
 
 
+class MemberZoneMiddleware:
+    """A host's middleware: the signed-in member's time zone for the request, from the preferences hook."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        with timezone.override(member_preferences(request.user).timezone):
+            return self.get_response(request)
+
+
+@pytest.fixture
+def reader(client, settings):
+    """``reader(member)``: the test client, signed in as ``member``, in the zone of their preferences."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.MemberZoneMiddleware"]
+
+    def sign_in(member):
+        client.force_login(member)
+        return client
+
+    return sign_in
+
+
 def session(zone: str) -> Webinar:
     return Webinar.objects.create(
         title="Shop-floor organising", timezone=zone, starts_at=STARTS_AT, audience=Webinar.Audience.PUBLIC
     )
 
 
-def test_a_reader_in_istanbul_sees_their_time_and_the_sessions_own(client):
+def test_a_reader_in_istanbul_sees_their_time_and_the_sessions_own(reader):
     webinar = session("Asia/Kolkata")
-    client.cookies["nlu_tz"] = "Europe/Istanbul"
-    html = client.get(f"/en/sessions/{webinar.pk}/").content.decode()
+    html = reader(UserFactory(timezone="Europe/Istanbul")).get(f"/en/sessions/{webinar.pk}/").content.decode()
     assert '<time datetime="2027-03-01T12:00:00+03:00">March 1, 2027, noon (Europe/Istanbul)</time>' in html
     assert '<span class="muted">· 14:30 in Asia/Kolkata</span>' in html
 
 
-def test_the_sessions_own_zone_is_said_in_the_readers_language(client):
+def test_the_sessions_own_zone_is_said_in_the_readers_language(reader):
     webinar = session("Asia/Kolkata")
     member = UserFactory(language="tr", timezone="Europe/Istanbul")
-    client.force_login(member)
-    html = client.get(f"/tr/sessions/{webinar.pk}/").content.decode()
+    html = reader(member).get(f"/tr/sessions/{webinar.pk}/").content.decode()
     assert '<time datetime="2027-03-01T12:00:00+03:00">' in html
     assert "· Asia/Kolkata saatiyle 14:30</span>" in html
 
 
-def test_a_reader_in_the_sessions_zone_sees_one_time(client):
+def test_a_reader_in_the_sessions_zone_sees_one_time(reader):
     webinar = session("Europe/Istanbul")
-    client.cookies["nlu_tz"] = "Europe/Istanbul"
-    html = client.get(f"/en/sessions/{webinar.pk}/").content.decode()
+    html = reader(UserFactory(timezone="Europe/Istanbul")).get(f"/en/sessions/{webinar.pk}/").content.decode()
     assert "(Europe/Istanbul)</time>" in html
     assert "(Europe/Istanbul)</time> <span" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Times are in America/Sao_Paulo."), ("tr", "Saatler America/Sao_Paulo saat dilimine göredir.")],
+)
+def test_the_list_names_the_readers_zone(reader, language, said):
+    """The zone the host activated, not the site's: the app needs no context processor of the host's."""
+    session("Asia/Kolkata")
+    member = UserFactory(language=language, timezone="America/Sao_Paulo")
+    html = reader(member).get(f"/{language}/sessions/").content.decode()
+    assert said in html
+    assert "(America/Sao_Paulo)</time>" in html
+
+
 @pytest.mark.parametrize("url", ["/en/sessions/", "/en/learning/"])
-def test_lists_show_both_times_too(client, url, make_module):
+def test_lists_show_both_times_too(reader, url, make_module):
     module = make_module()
     member = UserFactory(language="en", timezone="Europe/Istanbul")
     Enrolment.objects.create(module=module, member=member, status=Enrolment.Status.ACTIVE)
     Webinar.objects.create(title="Next one", module=module, timezone="Asia/Kolkata", starts_at=STARTS_AT)
-    client.force_login(member)
-    html = client.get(url).content.decode()
+    html = reader(member).get(url).content.decode()
     assert "(Europe/Istanbul)</time>" in html
     assert "· 14:30 in Asia/Kolkata</span>" in html

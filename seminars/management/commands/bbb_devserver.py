@@ -2,10 +2,10 @@
 
 import contextlib
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from seminars.bbb_devserver import DEV_SECRET, DevServer
+from seminars.bbb_devserver import DevServer
+from seminars.conf import bbb_settings
 
 
 class Command(BaseCommand):
@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8090, help="0 picks a free port")
-        parser.add_argument("--secret", default=getattr(settings, "BBB_SECRET", "") or DEV_SECRET)
+        # By default the site's own BBB_SECRET (the stand-in's secret unless set), so the two agree.
+        parser.add_argument("--secret", default=bbb_settings.SECRET)
 
     def handle(self, *args, host, port, secret, **options):
         server = DevServer(host, port, secret)

@@ -1,0 +1,25 @@
+"""What the seminars app refuses, each with a stable ``code`` and a translated ``message``.
+
+No HTTP status and no form field: the views decide those from the code (seminars/views.py).
+"""
+
+from suite.errors import Refusal
+
+
+class SeminarError(Refusal):
+    """A request about a live session that the rules refuse."""
+
+
+class ScheduleError(SeminarError):
+    """Scheduling, moving or cancelling refused: ``bad_series``, ``unknown_zone``, ``nonexistent_time``,
+    ``not_scheduled`` (only a session that has not started moves), ``not_cancellable``."""
+
+
+class JoinError(SeminarError):
+    """Entering a session refused: ``no_name`` (a guest gave none), ``no_consent`` (a recorded session),
+    ``cancelled``, ``ended``, ``forbidden``, ``not_open`` (too early), ``waiting`` (the tutor has not started)."""
+
+
+class CallbackError(SeminarError):
+    """A call from BBB refused: ``bad_signature`` (end callback), ``bad_token`` (recording-ready),
+    ``unknown_meeting``."""
