@@ -19,10 +19,12 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suite.errors import Refusal
 from suite.members import member_preferences
 
 from . import tasks
 from .conf import app_settings
+from .errors import AccountError, OfferError, TransferError
 from .formatting import hours
 from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
 
@@ -41,38 +43,24 @@ MAX_MEMO = 500
 MAX_FORM_TOKEN = 100
 
 
-class TransferError(Exception):
-    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code.
-
-    ``field`` names the form field at fault, when there is one, so a form can show it there.
-    """
-
-    def __init__(self, message, *, code: str, status: int = 409, field: str | None = None):
-        super().__init__(message)
-        self.message, self.code, self.status, self.field = message, code, status, field
-
-
 def _check_minutes(minutes) -> None:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_TRANSFER_MINUTES:
         raise TransferError(
             _("Give a whole number of minutes from 1 to %(max)s.") % {"max": MAX_TRANSFER_MINUTES},
             code="bad_amount",
-            status=400,
-            field="minutes",
         )
 
 
-def _clean(value, *, field: str, limit: int, required=None) -> str:
-    """``value`` stripped, refused when over ``limit`` characters, or empty when ``required`` (its message)."""
+def _clean(value, *, name: str, limit: int, required=None, error: type[Refusal] = TransferError) -> str:
+    """``value`` stripped, refused (``error``, its code ``no_<name>`` or ``long_<name>``) when over
+    ``limit`` characters, or empty when ``required`` (its message)."""
     text = str(value or "").strip()
     if required is not None and not text:
-        raise TransferError(required, code=f"no_{field}", status=400, field=field)
+        raise error(required, code=f"no_{name}")
     if len(text) > limit:
-        raise TransferError(
+        raise error(
             _("Keep this to %(limit)s characters (it has %(length)s).") % {"limit": limit, "length": len(text)},
-            code=f"long_{field}",
-            status=400,
-            field=field,
+            code=f"long_{name}",
         )
     return text
 
@@ -80,15 +68,13 @@ def _clean(value, *, field: str, limit: int, required=None) -> str:
 def _form_key(prefix: str, member, form_token) -> str:
     """The idempotency key of a member's form; the token alone would let one member block another."""
     if not isinstance(form_token, str) or not 0 < len(form_token) <= MAX_FORM_TOKEN:
-        raise TransferError(
-            _("This request is incomplete; reload the page and try again."), code="bad_request", status=400
-        )
+        raise TransferError(_("This request is incomplete; reload the page and try again."), code="bad_request")
     return f"{prefix}:{member.pk}:{form_token}"
 
 
-def _require_perm(user, perm: str, message) -> None:
+def _require_perm(user, perm: str, message, error: type[Refusal]) -> None:
     if not user.has_perm(perm):
-        raise TransferError(message, code="forbidden", status=403)
+        raise error(message, code="forbidden")
 
 
 def _insert_once(instance: models.Model, **same):
@@ -165,7 +151,7 @@ def _move(payer: Account, payee: Account, minutes: int) -> None:
 def _replay(earlier: Transfer, transfer: Transfer) -> Transfer:
     """A request seen before gets the transfer it made; a key reused for anything else is refused."""
     if any(getattr(earlier, name) != getattr(transfer, name) for name in SAME_REQUEST):
-        raise TransferError(_("This request was already used for a different transfer."), code="key_reused", status=409)
+        raise TransferError(_("This request was already used for a different transfer."), code="key_reused")
     return earlier
 
 
@@ -276,13 +262,11 @@ def transfer_create(
     """Pay ``minutes`` from one account to another, once per idempotency key (a retry pays nothing more)."""
     _check_minutes(minutes)
     if kind not in Kind.values or kind == Kind.REVERSAL:
-        raise TransferError(_("Choose what kind of transfer this is."), code="bad_kind", status=400)
+        raise TransferError(_("Choose what kind of transfer this is."), code="bad_kind")
     if payer.pk == payee.pk:
-        raise TransferError(_("You cannot pay your own account."), code="self_payment", status=400)
+        raise TransferError(_("You cannot pay your own account."), code="self_payment")
     if not idempotency_key or len(idempotency_key) > 200 or len(reference) > 200:
-        raise TransferError(
-            _("This request is incomplete; reload the page and try again."), code="bad_request", status=400
-        )
+        raise TransferError(_("This request is incomplete; reload the page and try again."), code="bad_request")
     return _write(
         Transfer(
             payer=payer,
@@ -301,9 +285,9 @@ def transfer_create(
 def transfer_reverse(*, transfer: Transfer, reason: str, recorded_by) -> Transfer:
     """Undo a transfer with a new one the other way, since the ledger is append-only; coordinators only."""
     if not recorded_by.has_perm("timebank.reverse_transfer"):
-        raise TransferError(_("Only a coordinator can reverse a transfer."), code="forbidden", status=403)
+        raise TransferError(_("Only a coordinator can reverse a transfer."), code="forbidden")
     if not reason.strip():
-        raise TransferError(_("Give the reason for the reversal."), code="no_reason", status=400)
+        raise TransferError(_("Give the reason for the reversal."), code="no_reason")
     # Locked before the accounts (and only ever here): a concurrent second reversal waits, then sees the first.
     original = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if original.kind == Kind.REVERSAL:
@@ -364,18 +348,16 @@ def tutoring_award(*, webinar) -> list[Transfer]:
 
 def _offer_fields(*, kind, category, title, description, language) -> dict:
     if kind not in Offer.Kind.values:
-        raise TransferError(_("Choose whether you offer help or need it."), code="bad_kind", status=400, field="kind")
+        raise OfferError(_("Choose whether you offer help or need it."), code="bad_kind")
     if category not in Offer.Category.values:
-        raise TransferError(_("Choose a category."), code="bad_category", status=400, field="category")
+        raise OfferError(_("Choose a category."), code="bad_category")
     if language not in dict(language_choices()):
-        raise TransferError(
-            _("Choose the language you wrote it in."), code="bad_language", status=400, field="language"
-        )
+        raise OfferError(_("Choose the language you wrote it in."), code="bad_language")
     return {
         "kind": kind,
         "category": category,
-        "title": _clean(title, field="title", limit=120, required=_("Give it a title.")),
-        "description": _clean(description, field="description", limit=5000),
+        "title": _clean(title, name="title", limit=120, required=_("Give it a title."), error=OfferError),
+        "description": _clean(description, name="description", limit=5000, error=OfferError),
         "language": language,
     }
 
@@ -401,7 +383,7 @@ def offer_create(*, author, kind: str, category: str, title: str, description: s
 def _lock_offer_for(offer: Offer, by) -> Offer:
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     if by.pk != locked.author_id and not by.has_perm("timebank.change_offer"):
-        raise TransferError(_("Only its author or a coordinator can change this."), code="forbidden", status=403)
+        raise OfferError(_("Only its author or a coordinator can change this."), code="forbidden")
     return locked
 
 
@@ -464,7 +446,7 @@ def _mail_on_commit(request_id: int) -> None:
 def _same_request(earlier: ExchangeRequest, **asked) -> ExchangeRequest:
     """The request this form already made; the same form token with other values is refused."""
     if any(getattr(earlier, name) != value for name, value in asked.items()):
-        raise TransferError(_("This request was already used for a different transfer."), code="key_reused", status=409)
+        raise TransferError(_("This request was already used for a different transfer."), code="key_reused")
     return earlier
 
 
@@ -480,21 +462,17 @@ def exchange_request_create(
     """
     _check_minutes(minutes)
     if creditor_member.pk == debtor_member.pk:
-        raise TransferError(_("You cannot ask yourself for hours."), code="self_payment", status=400)
+        raise TransferError(_("You cannot ask yourself for hours."), code="self_payment")
     if offer is not None and offer.author_id not in (creditor_member.pk, debtor_member.pk):
         raise TransferError(
             _("That offer was posted by someone else; choose one of yours or theirs."),
             code="bad_offer",
-            status=400,
-            field="offer",
         )
     memo = _clean(
-        memo or (offer.title if offer else ""), field="memo", limit=MAX_MEMO, required=_("Say what the hours were for.")
+        memo or (offer.title if offer else ""), name="memo", limit=MAX_MEMO, required=_("Say what the hours were for.")
     )
     if len(form_token) > MAX_FORM_TOKEN:
-        raise TransferError(
-            _("This request is incomplete; reload the page and try again."), code="bad_request", status=400
-        )
+        raise TransferError(_("This request is incomplete; reload the page and try again."), code="bad_request")
     creditor, debtor = account_for(creditor_member), account_for(debtor_member)
     asked = {"debtor_id": debtor.pk, "minutes": minutes, "memo": memo, "offer_id": offer.pk if offer else None}
     if form_token:
@@ -525,7 +503,6 @@ def exchange_request_create(
             _("You already have %(count)s requests waiting for confirmation; wait until some are answered.")
             % {"count": pending_limit},
             code="too_many_pending",
-            status=429,
         )
     now = timezone.now()
     request = ExchangeRequest(
@@ -567,7 +544,7 @@ def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferEr
         % {"days": _request_days()},
     }
     message = messages[request.status]
-    return None if message is None else TransferError(message, code=f"already_{request.status}", status=409)
+    return None if message is None else TransferError(message, code=f"already_{request.status}")
 
 
 def _lock_request_for(request: ExchangeRequest, by, side: str) -> ExchangeRequest:
@@ -579,7 +556,7 @@ def _lock_request_for(request: ExchangeRequest, by, side: str) -> ExchangeReques
             "debtor": _("Only the member asked to pay can answer this request."),
             "creditor": _("Only the member who made this request can withdraw it."),
         }[side]
-        raise TransferError(message, code="forbidden", status=403)
+        raise TransferError(message, code="forbidden")
     return locked
 
 
@@ -614,7 +591,7 @@ def exchange_confirm(*, request: ExchangeRequest, by) -> Transfer:
 
 def exchange_decline(*, request: ExchangeRequest, by, reason: str = "") -> ExchangeRequest:
     """The debtor says no (with a reason the creditor reads, if given); nothing is paid."""
-    reason = _clean(reason, field="reason", limit=MAX_MEMO)
+    reason = _clean(reason, name="reason", limit=MAX_MEMO)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock_request_for(request, by, "debtor")
@@ -662,10 +639,10 @@ def exchange_expire_due(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form_token: str) -> Transfer:
     """A member gives hours to another member or back to the commons; the same form sent twice gives once."""
-    memo = _clean(memo, field="memo", limit=MAX_MEMO)
+    memo = _clean(memo, name="memo", limit=MAX_MEMO)
     key = _form_key("gift", giver_member, form_token)
     if to.member_id is None and to.system_name != COMMONS:
-        raise TransferError(_("Hours can be given to a member or to the commons."), code="bad_payee", status=400)
+        raise TransferError(_("Hours can be given to a member or to the commons."), code="bad_payee")
     return transfer_create(
         payer=account_for(giver_member),
         payee=to,
@@ -680,11 +657,11 @@ def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form
 @transaction.atomic
 def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -> Transfer:
     """A coordinator credits a member from the commons (work done outside the platform, a correction)."""
-    _require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."))
-    memo = _clean(memo, field="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
+    _require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."), TransferError)
+    memo = _clean(memo, name="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
     key = _form_key("grant", by, form_token)
     if to.member_id is None:
-        raise TransferError(_("Credit can only be granted to a member."), code="bad_payee", status=400)
+        raise TransferError(_("Credit can only be granted to a member."), code="bad_payee")
     return transfer_create(
         payer=commons_account(),
         payee=to,
@@ -697,44 +674,41 @@ def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -
 
 
 def _lock_member_account(account: Account, by) -> Account:
-    _require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."))
+    _require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."), AccountError)
     if account.member_id is None:
-        raise TransferError(_("The commons account has no limits and cannot be closed."), code="system_account")
+        raise AccountError(_("The commons account has no limits and cannot be closed."), code="system_account")
     return _lock(account)[account.pk]
 
 
 @transaction.atomic
 def account_set_limits(*, account: Account, min_balance: int | None, max_balance: int | None, by) -> Account:
-    """New limits (``None``: none) that the current balance keeps; a limit it breaks is refused."""
-    for value, field in ((min_balance, "min_balance"), (max_balance, "max_balance")):
+    """New limits (``None``: none) that the current balance keeps; a limit it breaks is refused.
+
+    Each refusal's code names the limit at fault (``bad_min_balance``, ``max_balance_broken`` ...).
+    """
+    for value, name in ((min_balance, "min_balance"), (max_balance, "max_balance")):
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_TRANSFER_MINUTES
         ):
-            raise TransferError(
+            raise AccountError(
                 _("Give each limit as a whole number of minutes up to %(max)s, or leave it empty for no limit.")
                 % {"max": MAX_TRANSFER_MINUTES},
-                code="bad_limit",
-                status=400,
-                field=field,
+                code=f"bad_{name}",
             )
     if min_balance is not None and max_balance is not None and min_balance > max_balance:
-        raise TransferError(
-            _("The minimum cannot be above the maximum."), code="bad_limit", status=400, field="min_balance"
-        )
+        raise AccountError(_("The minimum cannot be above the maximum."), code="min_above_max")
     locked = _lock_member_account(account, by)
     if min_balance is not None and locked.balance < min_balance:
-        raise TransferError(
+        raise AccountError(
             _("%(account)s has %(balance)s, already below that minimum.")
             % {"account": locked, "balance": hours(locked.balance)},
-            code="limit_broken",
-            field="min_balance",
+            code="min_balance_broken",
         )
     if max_balance is not None and locked.balance > max_balance:
-        raise TransferError(
+        raise AccountError(
             _("%(account)s has %(balance)s, already above that maximum.")
             % {"account": locked, "balance": hours(locked.balance)},
-            code="limit_broken",
-            field="max_balance",
+            code="max_balance_broken",
         )
     locked.min_balance, locked.max_balance = min_balance, max_balance
     locked.save(update_fields=["min_balance", "max_balance"])

@@ -1,7 +1,8 @@
 """The timebank's pages: a member's account, the board, the community, and the coordinators' desk.
 
-Views stay thin: the rules live in ``services`` and every refusal there is a ``TransferError``
-that comes back as the same page, with its translated message and its 4xx status.
+Views stay thin: the rules live in ``services``, and each refusal there (``timebank.errors``)
+comes back as the same page, with its translated message, at the form field it is about, and the
+4xx status its code maps to here.
 """
 
 import csv
@@ -22,9 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suite.errors import Refusal
 from suite.rendering import render
 
 from . import charts, selectors, services
+from .errors import AccountError, OfferError, TransferError
 from .formatting import hours
 from .forms import (
     BoardFilterForm,
@@ -37,14 +40,53 @@ from .forms import (
     ReverseForm,
 )
 from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
-from .services import TransferError
 
 STATEMENT_PAGE = 25
 BOARD_PAGE = 20
 ACCOUNTS_PAGE = 50
 COORDINATOR_PERMS = ("timebank.change_account", "timebank.reverse_transfer", "timebank.grant_credit")
-# A service names the field at fault by its own name; where a form calls it differently.
-FORM_FIELDS = {"min_balance": "min_hours", "max_balance": "max_hours", "minutes": None}
+# What a refusal answers over HTTP, by its code: bad input is a 400, a missing right a 403, one
+# request too many a 429; any other refusal conflicts with the state of the ledger or the board (409).
+REFUSAL_STATUS = {
+    **dict.fromkeys(
+        (
+            *("bad_amount", "bad_kind", "bad_category", "bad_language", "bad_offer", "bad_payee", "bad_request"),
+            *("bad_min_balance", "bad_max_balance", "min_above_max", "self_payment"),
+            *("no_memo", "no_reason", "no_title", "long_memo", "long_reason", "long_title", "long_description"),
+        ),
+        400,
+    ),
+    "forbidden": 403,
+    "too_many_pending": 429,
+}
+# The form field a refusal is about, by its code; any other is said above the form.
+REFUSAL_FIELD = {
+    "bad_kind": "kind",
+    "bad_category": "category",
+    "bad_language": "language",
+    "bad_offer": "offer",
+    "no_memo": "memo",
+    "long_memo": "memo",
+    "long_reason": "reason",
+    "no_title": "title",
+    "long_title": "title",
+    "long_description": "description",
+    "bad_min_balance": "min_hours",
+    "min_above_max": "min_hours",
+    "min_balance_broken": "min_hours",
+    "bad_max_balance": "max_hours",
+    "max_balance_broken": "max_hours",
+}
+
+
+def refusal_status(error: Refusal) -> int:
+    """The HTTP status a page refused by a service answers with."""
+    return REFUSAL_STATUS.get(error.code, 409)
+
+
+def refusal_field(error: Refusal) -> str | None:
+    """The name of the form field a refusal is about, if it is about one."""
+    return REFUSAL_FIELD.get(error.code)
 
 
 def party(account: Account, commons_label: str | None = None) -> str:
@@ -54,17 +96,17 @@ def party(account: Account, commons_label: str | None = None) -> str:
     return str(account)
 
 
-def _refuse_on(form, error: TransferError) -> int:
+def _refuse_on(form, error: Refusal) -> int:
     """Show a service's refusal on the form, at its field when the form has it; the status to answer with."""
-    field = FORM_FIELDS.get(error.field, error.field)
+    field = refusal_field(error)
     form.add_error(field if field in form.fields else None, error.message)
-    return error.status
+    return refusal_status(error)
 
 
 def _made_now(obj, started: datetime.datetime, message: str):
     """``obj`` if this request made it; a form sent again gets what the first sending made, and is told so."""
     if obj.created_at < started:
-        raise TransferError(message, code="already_done", status=409)
+        raise TransferError(message, code="already_done")
     return obj
 
 
@@ -122,7 +164,7 @@ def _account_context(request, account: Account) -> dict:
 
 
 @login_required
-def account_page(request, *, error: TransferError | None = None):
+def account_page(request, *, error: Refusal | None = None):
     account = services.account_for(request.user)
     context = {
         **_account_context(request, account),
@@ -131,7 +173,7 @@ def account_page(request, *, error: TransferError | None = None):
         "decline_form": DeclineForm(),
         "error": error,
     }
-    return render(request, "timebank/account.html", context, status=error.status if error else 200)
+    return render(request, "timebank/account.html", context, status=refusal_status(error) if error else 200)
 
 
 class _Echo:
@@ -232,7 +274,7 @@ def request_decline(request, pk):
     exchange = _own_request(request, pk, "debtor")
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        error = TransferError(_("Keep the reason to 500 characters."), code="long_reason", status=400)
+        error = TransferError(_("Keep the reason to 500 characters."), code="long_reason")
         return account_page(request, error=error)
     try:
         services.exchange_decline(request=exchange, by=request.user, reason=form.cleaned_data["reason"])
@@ -397,7 +439,7 @@ def _offer_form(request, *, offer: Offer | None):
                     services.offer_update(offer=offer, by=request.user, **data)
                 else:
                     services.offer_create(author=request.user, **data)
-            except TransferError as error:
+            except OfferError as error:
                 status = _refuse_on(form, error)
             else:
                 messages.success(request, _("Saved; it is on the board."))
@@ -422,7 +464,7 @@ def offer_close(request, pk):
     reopen = request.POST.get("action") == "reopen"
     try:
         (services.offer_reopen if reopen else services.offer_close)(offer=offer, by=request.user)
-    except TransferError as error:
+    except OfferError as error:
         raise PermissionDenied(error.message) from error
     messages.success(request, _("It is back on the board.") if reopen else _("It is closed and off the board."))
     return redirect(f"{reverse('timebank:board')}?mine=on")
@@ -481,7 +523,9 @@ def _coordinate_account_page(request, account: Account, *, limits_form=None, err
         "error": error,
         "reverse_form": ReverseForm(),
     }
-    return render(request, "timebank/coordinate_account.html", context, status=error.status if error else status)
+    return render(
+        request, "timebank/coordinate_account.html", context, status=refusal_status(error) if error else status
+    )
 
 
 def _coordinated_account(pk) -> Account:
@@ -512,8 +556,8 @@ def coordinate_limits(request, pk):
             max_balance=form.minutes("max_hours"),
             by=request.user,
         )
-    except TransferError as error:
-        if error.field is None:  # not about a value (a missing permission): said at the top
+    except AccountError as error:
+        if refusal_field(error) is None:  # not about a value (a missing permission): said at the top
             return _coordinate_account_page(request, account, limits_form=form, error=error)
         return _coordinate_account_page(request, account, limits_form=form, status=_refuse_on(form, error))
     messages.success(request, _("The limits are saved."))
@@ -527,7 +571,7 @@ def coordinate_status(request, pk):
     close = request.POST.get("action") == "close"
     try:
         (services.account_close if close else services.account_reopen)(account=account, by=request.user)
-    except TransferError as error:
+    except AccountError as error:
         return _coordinate_account_page(request, account, error=error)
     messages.success(request, _("The account is closed.") if close else _("The account is open again."))
     return redirect("timebank:coordinate_account", pk=pk)

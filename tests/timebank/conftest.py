@@ -4,9 +4,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import translation
 
+from suite.errors import Refusal
 from tests.factories import UserFactory
+from timebank.errors import TransferError
 from timebank.models import Account, ExchangeRequest, Offer, Transfer
-from timebank.services import TransferError, account_for, commons_account, transfer_create
+from timebank.services import account_for, commons_account, transfer_create
 
 _keys = itertools.count(1)
 
@@ -44,10 +46,10 @@ def stored() -> dict:
     }
 
 
-def refused(work) -> TransferError:
-    """The refusal ``work()`` meets; nothing the timebank stores may have changed."""
+def refused(work, kind: type[Refusal] = TransferError) -> Refusal:
+    """The refusal (of ``kind``) ``work()`` meets; nothing the timebank stores may have changed."""
     before = stored()
-    with pytest.raises(TransferError) as refusal:
+    with pytest.raises(kind) as refusal:
         work()
     assert stored() == before
     return refusal.value

@@ -12,9 +12,9 @@ from django.db.models import Q
 
 from tests.factories import UserFactory
 from tests.threads import at_once
+from timebank.errors import TransferError
 from timebank.models import Account, Transfer
 from timebank.services import (
-    TransferError,
     account_for,
     commons_account,
     transfer_create,

@@ -4,8 +4,10 @@ import pytest
 from django.utils import translation
 
 from tests.factories import UserFactory
+from timebank.errors import OfferError
 from timebank.models import Offer
 from timebank.services import offer_close, offer_create, offer_reopen, offer_update
+from timebank.views import refusal_field, refusal_status
 
 from .conftest import refused
 
@@ -74,9 +76,9 @@ def test_without_a_language_of_their_own_it_is_the_sites_whatever_the_page():
 def test_bad_input_is_refused_with_the_field_named_and_nothing_written(fields, field, message):
     author = UserFactory()
 
-    error = refused(lambda: post(author, **fields))
+    error = refused(lambda: post(author, **fields), OfferError)
 
-    assert (error.status, error.field, error.message) == (400, field, message)
+    assert (refusal_status(error), refusal_field(error), error.message) == (400, field, message)
 
 
 def test_the_longest_title_and_description_are_accepted():
@@ -87,7 +89,7 @@ def test_the_longest_title_and_description_are_accepted():
 
 def test_refusals_are_in_the_members_language():
     with translation.override("tr"):
-        assert refused(lambda: post(title="")).message == "Bir başlık yazın."
+        assert refused(lambda: post(title=""), OfferError).message == "Bir başlık yazın."
 
 
 def test_the_author_changes_it():
@@ -102,9 +104,9 @@ def test_the_author_changes_it():
 def test_a_change_with_bad_input_changes_nothing():
     offer = post()
 
-    error = refused(lambda: offer_update(offer=offer, by=offer.author, title="", category="writing"))
+    error = refused(lambda: offer_update(offer=offer, by=offer.author, title="", category="writing"), OfferError)
 
-    assert (error.status, error.field) == (400, "title")
+    assert (refusal_status(error), refusal_field(error)) == (400, "title")
 
 
 def test_another_member_can_neither_change_nor_close_it():
@@ -114,8 +116,8 @@ def test_another_member_can_neither_change_nor_close_it():
         lambda: offer_update(offer=offer, by=other, title="Mine now"),
         lambda: offer_close(offer=offer, by=other),
     ):
-        error = refused(change)
-        assert (error.status, error.message) == (403, "Only its author or a coordinator can change this.")
+        error = refused(change, OfferError)
+        assert (refusal_status(error), error.message) == (403, "Only its author or a coordinator can change this.")
 
 
 def test_a_coordinator_may_change_and_close_anyones(coordinator):

@@ -12,9 +12,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import UserFactory
+from timebank.errors import TransferError
 from timebank.models import Account, Transfer
 from timebank.selectors import ledger_discrepancies
-from timebank.services import TransferError, account_for, commons_account, transfer_create, transfer_reverse
+from timebank.services import account_for, commons_account, transfer_create, transfer_reverse
 
 pytestmark = pytest.mark.django_db
 
