@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from suite.errors import Refusal
 from suite.members import member_preferences
 
-from . import tasks
-from .conf import app_settings
-from .errors import AccountError, OfferError, TransferError
-from .formatting import hours
-from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
+from .. import tasks
+from ..conf import app_settings
+from ..errors import AccountError, OfferError, TransferError
+from ..formatting import hours
+from ..models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
 
 logger = logging.getLogger(__name__)
 
