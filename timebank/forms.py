@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Offer, language_choices
-from .services import MAX_TRANSFER_MINUTES
+from .services.checks import MAX_TRANSFER_MINUTES
 
 
 class MemberField(forms.CharField):

@@ -19,7 +19,6 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from suite.errors import Refusal
 from suite.members import member_preferences
 
 from .. import tasks
@@ -27,71 +26,21 @@ from ..conf import app_settings
 from ..errors import AccountError, OfferError, TransferError
 from ..formatting import hours
 from ..models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
+from .checks import (
+    MAX_FORM_TOKEN,
+    MAX_MEMO,
+    MAX_TRANSFER_MINUTES,
+    check_minutes,
+    clean_text,
+    form_key,
+    require_perm,
+)
 
 logger = logging.getLogger(__name__)
 
 Kind = Transfer.Kind
-# About two years of round-the-clock time: keeps a slip of the keyboard out of the ledger even
-# between two accounts without limits.
-MAX_TRANSFER_MINUTES = 1_000_000
 # What a repeated request must have in common with the first to count as the same one.
 SAME_REQUEST = ("payer_id", "payee_id", "minutes", "kind", "memo", "reference", "reverses_id", "recorded_by_id")
-
-
-# Longest memo, reason for declining or for a grant: a line or two, shown in every statement.
-MAX_MEMO = 500
-MAX_FORM_TOKEN = 100
-
-
-def _check_minutes(minutes) -> None:
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_TRANSFER_MINUTES:
-        raise TransferError(
-            _("Give a whole number of minutes from 1 to %(max)s.") % {"max": MAX_TRANSFER_MINUTES},
-            code="bad_amount",
-        )
-
-
-def _clean(value, *, name: str, limit: int, required=None, error: type[Refusal] = TransferError) -> str:
-    """``value`` stripped, refused (``error``, its code ``no_<name>`` or ``long_<name>``) when over
-    ``limit`` characters, or empty when ``required`` (its message)."""
-    text = str(value or "").strip()
-    if required is not None and not text:
-        raise error(required, code=f"no_{name}")
-    if len(text) > limit:
-        raise error(
-            _("Keep this to %(limit)s characters (it has %(length)s).") % {"limit": limit, "length": len(text)},
-            code=f"long_{name}",
-        )
-    return text
-
-
-def _form_key(prefix: str, member, form_token) -> str:
-    """The idempotency key of a member's form; the token alone would let one member block another."""
-    if not isinstance(form_token, str) or not 0 < len(form_token) <= MAX_FORM_TOKEN:
-        raise TransferError(_("This request is incomplete; reload the page and try again."), code="bad_request")
-    return f"{prefix}:{member.pk}:{form_token}"
-
-
-def _require_perm(user, perm: str, message, error: type[Refusal]) -> None:
-    if not user.has_perm(perm):
-        raise error(message, code="forbidden")
-
-
-def _insert_once(instance: models.Model, **same):
-    """Insert ``instance``, or return the row a concurrent request inserted first (found by ``same``).
-
-    In a savepoint, so that after losing the race on a unique key the transaction can still read
-    the winner's row.
-    """
-    try:
-        with transaction.atomic():
-            instance.save(force_insert=True)
-    except IntegrityError:
-        earlier = type(instance).objects.filter(**same).first()
-        if earlier is None:
-            raise
-        return earlier
-    return None
 
 
 def member_limits() -> tuple[int, int]:
@@ -260,7 +209,7 @@ def transfer_create(
     recorded_by=None,
 ) -> Transfer:
     """Pay ``minutes`` from one account to another, once per idempotency key (a retry pays nothing more)."""
-    _check_minutes(minutes)
+    check_minutes(minutes)
     if kind not in Kind.values or kind == Kind.REVERSAL:
         raise TransferError(_("Choose what kind of transfer this is."), code="bad_kind")
     if payer.pk == payee.pk:
@@ -356,8 +305,8 @@ def _offer_fields(*, kind, category, title, description, language) -> dict:
     return {
         "kind": kind,
         "category": category,
-        "title": _clean(title, name="title", limit=120, required=_("Give it a title."), error=OfferError),
-        "description": _clean(description, name="description", limit=5000, error=OfferError),
+        "title": clean_text(title, name="title", limit=120, required=_("Give it a title."), error=OfferError),
+        "description": clean_text(description, name="description", limit=5000, error=OfferError),
         "language": language,
     }
 
@@ -460,7 +409,7 @@ def exchange_request_create(
     the message does not tell the creditor the debtor's balance. ``form_token`` (made by the
     server into the form) makes the same form sent twice one request.
     """
-    _check_minutes(minutes)
+    check_minutes(minutes)
     if creditor_member.pk == debtor_member.pk:
         raise TransferError(_("You cannot ask yourself for hours."), code="self_payment")
     if offer is not None and offer.author_id not in (creditor_member.pk, debtor_member.pk):
@@ -468,7 +417,7 @@ def exchange_request_create(
             _("That offer was posted by someone else; choose one of yours or theirs."),
             code="bad_offer",
         )
-    memo = _clean(
+    memo = clean_text(
         memo or (offer.title if offer else ""), name="memo", limit=MAX_MEMO, required=_("Say what the hours were for.")
     )
     if len(form_token) > MAX_FORM_TOKEN:
@@ -591,7 +540,7 @@ def exchange_confirm(*, request: ExchangeRequest, by) -> Transfer:
 
 def exchange_decline(*, request: ExchangeRequest, by, reason: str = "") -> ExchangeRequest:
     """The debtor says no (with a reason the creditor reads, if given); nothing is paid."""
-    reason = _clean(reason, name="reason", limit=MAX_MEMO)
+    reason = clean_text(reason, name="reason", limit=MAX_MEMO)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock_request_for(request, by, "debtor")
@@ -639,8 +588,8 @@ def exchange_expire_due(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form_token: str) -> Transfer:
     """A member gives hours to another member or back to the commons; the same form sent twice gives once."""
-    memo = _clean(memo, name="memo", limit=MAX_MEMO)
-    key = _form_key("gift", giver_member, form_token)
+    memo = clean_text(memo, name="memo", limit=MAX_MEMO)
+    key = form_key("gift", giver_member, form_token)
     if to.member_id is None and to.system_name != COMMONS:
         raise TransferError(_("Hours can be given to a member or to the commons."), code="bad_payee")
     return transfer_create(
@@ -657,9 +606,9 @@ def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form
 @transaction.atomic
 def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -> Transfer:
     """A coordinator credits a member from the commons (work done outside the platform, a correction)."""
-    _require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."), TransferError)
-    memo = _clean(memo, name="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
-    key = _form_key("grant", by, form_token)
+    require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."), TransferError)
+    memo = clean_text(memo, name="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
+    key = form_key("grant", by, form_token)
     if to.member_id is None:
         raise TransferError(_("Credit can only be granted to a member."), code="bad_payee")
     return transfer_create(
@@ -674,7 +623,7 @@ def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -
 
 
 def _lock_member_account(account: Account, by) -> Account:
-    _require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."), AccountError)
+    require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."), AccountError)
     if account.member_id is None:
         raise AccountError(_("The commons account has no limits and cannot be closed."), code="system_account")
     return _lock(account)[account.pk]
@@ -732,3 +681,20 @@ def account_close(*, account: Account, by) -> Account:
 @transaction.atomic
 def account_reopen(*, account: Account, by) -> Account:
     return _account_set_closed(account, by, False)
+
+
+def _insert_once(instance: models.Model, **same):
+    """Insert ``instance``, or return the row a concurrent request inserted first (found by ``same``).
+
+    In a savepoint, so that after losing the race on a unique key the transaction can still read
+    the winner's row.
+    """
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        earlier = type(instance).objects.filter(**same).first()
+        if earlier is None:
+            raise
+        return earlier
+    return None
