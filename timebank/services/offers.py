@@ -1,0 +1,85 @@
+"""Offers and requests on the board: posted, changed, closed and reopened by their author or a coordinator."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from suite.members import member_preferences
+
+from ..errors import OfferError
+from ..models import Offer, language_choices
+from .checks import clean_text
+
+
+def _offer_fields(*, kind, category, title, description, language) -> dict:
+    if kind not in Offer.Kind.values:
+        raise OfferError(_("Choose whether you offer help or need it."), code="bad_kind")
+    if category not in Offer.Category.values:
+        raise OfferError(_("Choose a category."), code="bad_category")
+    if language not in dict(language_choices()):
+        raise OfferError(_("Choose the language you wrote it in."), code="bad_language")
+    return {
+        "kind": kind,
+        "category": category,
+        "title": clean_text(title, name="title", limit=120, required=_("Give it a title."), error=OfferError),
+        "description": clean_text(description, name="description", limit=5000, error=OfferError),
+        "language": language,
+    }
+
+
+def _default_language(member) -> str:
+    """The member's own language, as the host's preferences hook gives it (the site's when they chose none)."""
+    return member_preferences(member).language
+
+
+@transaction.atomic
+def offer_create(*, author, kind: str, category: str, title: str, description: str = "", language: str = "") -> Offer:
+    """Post what ``author`` can give (``kind="offer"``) or needs (``"request"``) on the board."""
+    fields = _offer_fields(
+        kind=kind,
+        category=category,
+        title=title,
+        description=description,
+        language=language or _default_language(author),
+    )
+    return Offer.objects.create(author=author, **fields)
+
+
+def _lock_offer_for(offer: Offer, by) -> Offer:
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if by.pk != locked.author_id and not by.has_perm("timebank.change_offer"):
+        raise OfferError(_("Only its author or a coordinator can change this."), code="forbidden")
+    return locked
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, by, **fields) -> Offer:
+    """Change any of kind, category, title, description, language; by the author or a coordinator."""
+    locked = _lock_offer_for(offer, by)
+    unknown = set(fields) - {"kind", "category", "title", "description", "language"}
+    if unknown:
+        raise TypeError(f"offer_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = {name: getattr(locked, name) for name in ("kind", "category", "title", "description", "language")}
+    for name, value in _offer_fields(**(current | fields)).items():
+        setattr(locked, name, value)
+    locked.save()
+    return locked
+
+
+def _offer_set_status(offer: Offer, by, status: str) -> Offer:
+    locked = _lock_offer_for(offer, by)
+    if locked.status != status:
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def offer_close(*, offer: Offer, by) -> Offer:
+    """Take it off the board (done, or no longer needed); closing twice changes nothing."""
+    return _offer_set_status(offer, by, Offer.Status.CLOSED)
+
+
+@transaction.atomic
+def offer_reopen(*, offer: Offer, by) -> Offer:
+    """Put a closed offer back on the board, as it was."""
+    return _offer_set_status(offer, by, Offer.Status.ACTIVE)
