@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from suite.links import absolute_url
+from suite.members import member_locale
 
 from .models import EnrolmentEvent
 from .selectors import waitlist_position
@@ -36,13 +38,13 @@ def enrolment_event_mail(*, event_id: int) -> bool:
     member, module = event.enrolment.member, event.enrolment.module
     if event.mailed_at or not member.email:
         return False
-    with translation.override(member.language or settings.LANGUAGE_CODE):
+    with member_locale(member):
         context = {
             "event": event,
             "member": member,
             "module": module,
             "position": waitlist_position(event.enrolment),
-            "module_url": settings.SITE_URL + module.get_url(),
+            "module_url": absolute_url(module.get_url()),
         }
         subject = SUBJECTS[event.kind] % {"module": module.title}
         body = render_to_string("courses/mail/enrolment_event.txt", context)
