@@ -290,6 +290,10 @@ def member_dashboard(*, member, now: datetime.datetime | None = None) -> list[Mo
     return sorted(modules, key=running_then_upcoming_then_finished)
 
 
+def module_units_total(module: CourseModulePage) -> int:
+    return module.units.count()
+
+
 def module_active_count(module: CourseModulePage) -> int:
     return module.enrolments.filter(status=Status.ACTIVE).count()
 

@@ -12,18 +12,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .errors import EnrolmentError, ProgressError
 from .models import CourseModulePage, Enrolment, EnrolmentEvent, UnitCompletion
-from .tasks import send_enrolment_event_mail
+from .tasks import send_enrolment_event_mail_on_commit
 
 Status = Enrolment.Status
-
-
-class EnrolmentError(Exception):
-    """A request the rules refuse; ``message`` is translated, ``status`` is the HTTP code."""
-
-    def __init__(self, message, *, code: str, status: int = 409):
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
 
 
 def _locked_module(module_id: int) -> CourseModulePage:
@@ -32,7 +25,7 @@ def _locked_module(module_id: int) -> CourseModulePage:
 
 def _record(enrolment: Enrolment, kind: str) -> EnrolmentEvent:
     event = EnrolmentEvent.objects.create(enrolment=enrolment, kind=kind)
-    send_enrolment_event_mail.delay_on_commit(event_id=event.id)
+    send_enrolment_event_mail_on_commit(event_id=event.id)
     return event
 
 
@@ -54,9 +47,9 @@ def _promote(module: CourseModulePage) -> list[Enrolment]:
 
 def enrolment_check_open(module: CourseModulePage, now: datetime.datetime) -> None:
     if module.enrolment_opens and now < module.enrolment_opens:
-        raise EnrolmentError(_("Enrolment for this module has not opened yet."), code="not_open", status=403)
+        raise EnrolmentError(_("Enrolment for this module has not opened yet."), code="not_open")
     if now >= module.closes_at:
-        raise EnrolmentError(_("Enrolment for this module has closed."), code="closed", status=403)
+        raise EnrolmentError(_("Enrolment for this module has closed."), code="closed")
 
 
 @transaction.atomic
@@ -72,7 +65,6 @@ def enrolment_create(*, module: CourseModulePage, member, now: datetime.datetime
         raise EnrolmentError(
             _("Complete these modules first: %(modules)s.") % {"modules": ", ".join(m.title for m in missing)},
             code="prerequisite_missing",
-            status=403,
         )
     active = module.enrolments.filter(status=Status.ACTIVE).count()
     if module.capacity is None or active < module.capacity:
@@ -114,16 +106,16 @@ def unit_complete(*, module: CourseModulePage, member, week: int, now: datetime.
     """Mark a unit done (idempotent); the last one completes the enrolment. True if newly done."""
     unit = module.units.filter(week=week).first()
     if unit is None:
-        raise EnrolmentError(_("This module has no unit for that week."), code="no_unit", status=404)
+        raise ProgressError(_("This module has no unit for that week."), code="no_unit")
     enrolment = (
         Enrolment.objects.select_for_update()
         .filter(module=module, member=member, status__in=[Status.ACTIVE, Status.COMPLETED])
         .first()
     )
     if enrolment is None:
-        raise EnrolmentError(_("Enrol in this module to record your progress."), code="not_enrolled", status=403)
+        raise ProgressError(_("Enrol in this module to record your progress."), code="not_enrolled")
     if (now or timezone.now()) < unit.opens_at(module):
-        raise EnrolmentError(_("This unit has not opened yet."), code="unit_locked", status=403)
+        raise ProgressError(_("This unit has not opened yet."), code="unit_locked")
     _completion, created = UnitCompletion.objects.get_or_create(member=member, unit=unit)
     done = UnitCompletion.objects.filter(member=member, unit__module=module).count()
     if enrolment.status == Status.ACTIVE and done == module.units.count():

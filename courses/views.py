@@ -1,26 +1,93 @@
 import csv
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from suite.rendering import render
+
+from .errors import EnrolmentError, ProgressError
 from .models import CourseModulePage
-from .selectors import member_dashboard, module_active_count, module_progress, module_roster
-from .services import EnrolmentError, enrolment_create, enrolment_withdraw, unit_complete
+from .rules import can_see_everything, has_completed, may_read_unit
+from .selectors import member_dashboard, module_active_count, module_progress, module_roster, module_units_total
+from .services import enrolment_create, enrolment_withdraw, unit_complete
+
+# The HTTP status of each refusal shown on the module page; any other is a conflict (409).
+STATUS = {
+    "not_open": 403,
+    "closed": 403,
+    "prerequisite_missing": 403,
+    "already_enrolled": 409,
+    "not_enrolled": 409,
+}
 
 
-def can_see_everything(user, module: CourseModulePage) -> bool:
-    """Tutors of the module and coordinators see locked units and the roster."""
-    if not user.is_authenticated:
-        return False
-    return user.has_perm("courses.view_roster") or module.is_tutor(user)
+def refusal_status(error: EnrolmentError) -> int:
+    return STATUS.get(error.code, 409)
+
+
+def unit_url(request, module: CourseModulePage, week: int) -> str:
+    return module.get_url(request) + module.reverse_subpage("unit", args=[week])
+
+
+# --- One decorator per rule; each wraps a view taking (request, module, ...) ------------------------
+
+
+def member_required(back_to=None):
+    """For signed-in members: a visitor signs in first, then comes back to ``back_to(request, module, ...)``
+    (by default the URL asked for)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def checked(request, module, *args, **kwargs):
+            if not request.user.is_authenticated:
+                url = back_to(request, module, *args, **kwargs) if back_to else request.get_full_path()
+                return redirect_to_login(url)
+            return view(request, module, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+def staff_view_required(view):
+    """For the module's tutors and coordinators only (after member_required)."""
+
+    @functools.wraps(view)
+    def checked(request, module, *args, **kwargs):
+        if not can_see_everything(request.user, module):
+            raise PermissionDenied(_("Only the module's tutors and coordinators can see its roster."))
+        return view(request, module, *args, **kwargs)
+
+    return checked
+
+
+def completion_required(view):
+    """For members who completed every unit of the module (after member_required)."""
+
+    @functools.wraps(view)
+    def checked(request, module, *args, **kwargs):
+        if not has_completed(request.user, module):
+            raise PermissionDenied(_("The certificate is available once you have completed every unit."))
+        return view(request, module, *args, **kwargs)
+
+    return checked
+
+
+def module_url(request, module: CourseModulePage, *args) -> str:
+    return module.get_url(request)
+
+
+# --- Views --------------------------------------------------------------------------------------------
 
 
 def hook_sections(hook_name: str, *args) -> list[str]:
@@ -38,26 +105,18 @@ def module_overview(request, module: CourseModulePage, *, error: EnrolmentError 
         "error": error,
         "now": timezone.now(),
         "sections": hook_sections("course_module_sections", request, module),
+        # A link, not a form, for visitors: their page has no CSRF token, so a host may cache it.
+        "sign_in_url": None if request.user.is_authenticated else redirect_to_login(module.get_url(request)).url,
     }
     response = module.render(request, context_overrides=context)
     if error:
-        response.status_code = error.status
+        response.status_code = refusal_status(error)
     return response
 
 
-def _refuse_unless_member_post(request, next_url: str):
-    """Enrol, withdraw, mark done: POST by a signed-in member (else login, then back)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.is_authenticated:
-        return redirect_to_login(next_url)
-    return None
-
-
+@require_POST
+@member_required(back_to=module_url)
 def enrol(request, module: CourseModulePage):
-    refused = _refuse_unless_member_post(request, module.get_url(request))
-    if refused:
-        return refused
     try:
         enrolment = enrolment_create(module=module, member=request.user)
     except EnrolmentError as error:
@@ -71,10 +130,9 @@ def enrol(request, module: CourseModulePage):
     return redirect(module.get_url(request))
 
 
+@require_POST
+@member_required(back_to=module_url)
 def withdraw(request, module: CourseModulePage):
-    refused = _refuse_unless_member_post(request, module.get_url(request))
-    if refused:
-        return refused
     try:
         enrolment_withdraw(module=module, member=request.user)
     except EnrolmentError as error:
@@ -88,50 +146,38 @@ def unit_detail(request, module: CourseModulePage, week: int):
     state = next((state for state in progress.units if state.unit.week == week), None)
     if state is None:
         raise Http404(_("This module has no unit for that week."))
-    locked = not state.is_open and not can_see_everything(request.user, module)
-    context = {"progress": progress, "state": state, "locked": locked, "translated_object": state.unit}
-    return render(request, "courses/unit.html", {"page": module, **context}, status=403 if locked else 200)
+    locked = not may_read_unit(request.user, module, state)
+    context = {"page": module, "progress": progress, "state": state, "locked": locked, "translated_object": state.unit}
+    return render(request, "courses/unit.html", context, status=403 if locked else 200)
 
 
+@require_POST
+@member_required(back_to=unit_url)
 def unit_done(request, module: CourseModulePage, week: int):
-    unit_url = module.get_url(request) + module.reverse_subpage("unit", args=[week])
-    refused = _refuse_unless_member_post(request, unit_url)
-    if refused:
-        return refused
     try:
         unit_complete(module=module, member=request.user, week=week)
-    except EnrolmentError as error:
+    except ProgressError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Unit marked as done."))
-    return redirect(unit_url)
+    return redirect(unit_url(request, module, week))
 
 
-def _require_staff_view(request, module):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_see_everything(request.user, module):
-        raise PermissionDenied(_("Only the module's tutors and coordinators can see its roster."))
-    return None
-
-
+@member_required()
+@staff_view_required
 def roster(request, module: CourseModulePage):
-    refused = _require_staff_view(request, module)
-    if refused:
-        return refused
-    context = {"page": module, "enrolments": module_roster(module=module), "units_total": module.units.count()}
+    context = {"page": module, "enrolments": module_roster(module=module), "units_total": module_units_total(module)}
     return render(request, "courses/roster.html", context)
 
 
+@member_required()
+@staff_view_required
 def roster_csv(request, module: CourseModulePage):
-    refused = _require_staff_view(request, module)
-    if refused:
-        return refused
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{module.slug}-roster.csv"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Turkish names) correctly
     writer = csv.writer(response)
-    units_total = module.units.count()
+    units_total = module_units_total(module)
     writer.writerow(
         [_("Username"), _("Name"), _("E-mail"), _("Status"), _("Waitlist position"), _("Units done"), _("Since")]
     )
@@ -151,12 +197,10 @@ def roster_csv(request, module: CourseModulePage):
     return response
 
 
+@member_required()
+@completion_required
 def certificate(request, module: CourseModulePage):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     progress = module_progress(module=module, member=request.user)
-    if not progress.enrolment or progress.enrolment.status != progress.enrolment.Status.COMPLETED:
-        raise PermissionDenied(_("The certificate is available once you have completed every unit."))
     versions = []
     for code in module.language_codes:
         with translation.override(code):
@@ -164,13 +208,13 @@ def certificate(request, module: CourseModulePage):
                 {
                     "code": code,
                     "title": module.title,
-                    "text": _certificate_text(request.user, module, progress.enrolment.updated_at),
+                    "text": certificate_text(request.user, module, progress.enrolment.updated_at),
                 }
             )
     return render(request, "courses/certificate.html", {"page": module, "progress": progress, "versions": versions})
 
 
-def _certificate_text(member, module, completed_at) -> str:
+def certificate_text(member, module, completed_at) -> str:
     return _(
         "%(name)s took part in the module “%(module)s” of the Networked Labour University: "
         "%(weeks)s weeks, %(hours)s hours of study, completed on %(date)s."
