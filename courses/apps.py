@@ -11,12 +11,8 @@ class CoursesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .models import CourseIndexPage, CourseModulePage
+        from .models import CourseModulePage
         from .selectors import new_listing_version
 
         for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
             signal.connect(new_listing_version, sender=CourseModulePage)
-
-        # wagtail-modeltranslation (listed before this app) has just set the route of every
-        # translated page model to one that loads all the children; see route_to_module.
-        CourseIndexPage.route = CourseIndexPage.route_to_module

@@ -16,7 +16,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.models.pages import PageBase
 from wagtail.search import index
+
+from suite.rendering import LayoutPageMixin
 
 UNIT_BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed", "hr"]
 
@@ -42,7 +45,25 @@ def _views():
     return views
 
 
-class CourseIndexPage(Page):
+class KeepsItsOwnRoute(PageBase):
+    """The metaclass of a page model that routes to its children with a ``route`` of its own.
+
+    wagtail-modeltranslation, when it starts, sets ``route`` on every translated page model to its
+    own (which loads every child page to compare slugs in Python). A page model of this kind keeps
+    the ``route`` its class defines: that one assignment is declined, every other goes through.
+    """
+
+    def __setattr__(cls, name, value):
+        if name == "route" and "route" in vars(cls) and is_modeltranslation_route(value):
+            return
+        super().__setattr__(name, value)
+
+
+def is_modeltranslation_route(function) -> bool:
+    return getattr(function, "__module__", "").startswith("wagtail_modeltranslation.")
+
+
+class CourseIndexPage(LayoutPageMixin, Page, metaclass=KeepsItsOwnRoute):
     """Lists the modules below it: open for enrolment, running, finished; 20 to a page."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -52,6 +73,7 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course index")
+        verbose_name_plural = _("course indexes")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import module_listing
@@ -66,27 +88,24 @@ class CourseIndexPage(Page):
         context["sections"], context["modules"] = listing.sections, listing.page
         return context
 
-    def route_to_module(self, request, path_components):
+    def route(self, request, path_components):
         """Route to the module that the URL's next segment names, in one query however many modules there are.
 
         wagtail-modeltranslation's ``route`` loads every child page to compare slugs in Python;
         this asks the database for the one whose slug in the active language (or its fallback)
-        matches. CoursesConfig.ready() puts it back as ``route`` after wagtail-modeltranslation
-        replaces the ``route`` of every translated page model.
+        matches. Kept as this class's route by its metaclass, KeepsItsOwnRoute.
         """
         from .selectors import module_for_slug
 
         if not path_components:
-            return Page.route(self, request, path_components)
+            return super().route(request, path_components)
         module = module_for_slug(index=self, slug=path_components[0], language=get_language())
         if module is None:
             raise Http404
         return module.route(request, path_components[1:])
 
-    route = route_to_module
 
-
-class CourseModulePage(RoutablePageMixin, Page):
+class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
     """One cohort of a module: both languages in one page, weekly units inline."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -157,6 +176,7 @@ class CourseModulePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("course module")
+        verbose_name_plural = _("course modules")
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -276,6 +296,7 @@ class CourseUnit(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("unit")
+        verbose_name_plural = _("units")
         constraints = [models.UniqueConstraint(fields=["module", "week"], name="courses_unit_week_unique")]
         # Every wiki page view asks which units are built from it, by title in any case. Only the units
         # that name a page are indexed: with all the others in it as one value (""), ANALYZE let
@@ -311,6 +332,7 @@ class Enrolment(models.Model):
 
     class Meta:
         verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         permissions = [("view_roster", _("Can see the roster of every module"))]
         constraints = [
             models.UniqueConstraint(
@@ -352,6 +374,8 @@ class EnrolmentEvent(models.Model):
     mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enrolment event")
+        verbose_name_plural = _("enrolment events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["mailed_at", "created_at"])]
 
@@ -365,6 +389,8 @@ class UnitCompletion(models.Model):
     completed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("unit completion")
+        verbose_name_plural = _("unit completions")
         constraints = [models.UniqueConstraint(fields=["member", "unit"], name="courses_unit_done_once")]
 
     def __str__(self) -> str:
