@@ -1,14 +1,23 @@
+"""Course pages built for each test from the app's own models: a home page, a course index, modules.
+
+Nothing here needs the host's demo, so these fixtures work in any host that installs courses
+(the bare hosts of tests/hosts/, seminars' included, and the NLU site).
+"""
+
 import datetime
 import itertools
 
 import pytest
 from django.utils import timezone, translation
+from wagtail.models import Page, Site
 
 from courses.demo import add_children
 from courses.models import CourseIndexPage, CourseModulePage, CourseUnit
 from tests.factories import UserFactory
 
 _numbers = itertools.count(1)
+
+INDEX_SLUGS = {"slug": "courses", "slug_en": "courses", "slug_tr": "kurslar"}
 
 
 def days_from_today(days: int) -> datetime.date:
@@ -21,26 +30,49 @@ def page_url(page, language: str = "en", suffix: str = "") -> str:
         return page.get_url() + suffix
 
 
+def messages_of(response) -> list[str]:
+    """The messages a response carries for the member (django.contrib.messages), as the host shows them."""
+    return [str(message) for message in response.context["messages"]]
+
+
+def publish_child(parent: Page, page: Page) -> Page:
+    with translation.override("en"):
+        page = parent.add_child(instance=page)
+        page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
+def site_home() -> Page:
+    """The default site's home page, the one below Wagtail's root that every new Wagtail site has."""
+    return Site.objects.get(is_default_site=True).root_page
+
+
+# Other apps' tests import the fixtures below by name (seminars: course_index, make_index,
+# make_module), so they ask for no fixture of this module but each other and pytest-django's.
 @pytest.fixture
-def course_index(demo) -> CourseIndexPage:
-    """The demo's course index (/en/courses/, /tr/kurslar/); it also holds Module 1."""
-    return CourseIndexPage.objects.get(slug_en="courses")
+def course_index(db) -> CourseIndexPage:
+    """The course index at /en/courses/ and /tr/kurslar/, below the home page.
+
+    Where the site's own index is there already (a host's demo loaded before), it is that one.
+    """
+    existing = CourseIndexPage.objects.filter(slug_en=INDEX_SLUGS["slug_en"]).order_by("path").first()
+    if existing is not None:
+        return existing
+    return publish_child(
+        site_home(),
+        CourseIndexPage(
+            title="Courses", title_en="Courses", title_tr="Kurslar", intro_en="Learn together.", **INDEX_SLUGS
+        ),
+    )
 
 
 @pytest.fixture
-def make_index(demo):
-    """Another course index under the home page, for listings that must not see other modules."""
+def make_index(course_index):
+    """Another course index beside the first, for listings that must not see other modules."""
 
     def make(slug: str) -> CourseIndexPage:
-        home = CourseIndexPage.objects.get(slug_en="courses").get_parent()
-        with translation.override("en"):
-            index = home.add_child(
-                instance=CourseIndexPage(
-                    title=slug, title_en=slug, title_tr=slug, slug=slug, slug_en=slug, slug_tr=slug
-                )
-            )
-            index.save_revision().publish()
-        return CourseIndexPage.objects.get(pk=index.pk)
+        index = CourseIndexPage(title=slug, title_en=slug, title_tr=slug, slug=slug, slug_en=slug, slug_tr=slug)
+        return publish_child(course_index.get_parent(), index)
 
     return make
 
@@ -59,24 +91,20 @@ def make_module(course_index):
             units = [(f"Unit {week} of {title}", f"Ünite {week}: Türkçe") for week in range(1, units + 1)]
         fields.setdefault("start_date", days_from_today(30))
         fields.setdefault("delivery_languages", "en,tr")
-        with translation.override("en"):
-            module = (index or course_index).add_child(
-                instance=CourseModulePage(
-                    title=title,
-                    title_en=title,
-                    title_tr=title_tr or f"Deneme modülü {number}",
-                    slug=f"test-module-{number}",
-                    slug_en=f"test-module-{number}",
-                    slug_tr=f"test-modul-{number}",
-                    units=[
-                        CourseUnit(week=week, sort_order=week, title=en, title_en=en, title_tr=tr)
-                        for week, (en, tr) in enumerate(units, start=1)
-                    ],
-                    **fields,
-                )
-            )
-            module.save_revision().publish()
-        return CourseModulePage.objects.get(pk=module.pk)
+        module = CourseModulePage(
+            title=title,
+            title_en=title,
+            title_tr=title_tr or f"Deneme modülü {number}",
+            slug=f"test-module-{number}",
+            slug_en=f"test-module-{number}",
+            slug_tr=f"test-modul-{number}",
+            units=[
+                CourseUnit(week=week, sort_order=week, title=en, title_en=en, title_tr=tr)
+                for week, (en, tr) in enumerate(units, start=1)
+            ],
+            **fields,
+        )
+        return publish_child(index or course_index, module)
 
     return make
 
@@ -115,3 +143,27 @@ def member(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _temporary_host_urls(settings):
+    """TEMPORARY: see host_urls.py."""
+    import importlib
+
+    try:
+        importlib.import_module(settings.ROOT_URLCONF)
+    except ModuleNotFoundError:
+        settings.ROOT_URLCONF = "tests.courses.host_urls"
+
+
+@pytest.fixture(autouse=True)
+def _temporary_eager_tasks():
+    """TEMPORARY: the bare hosts configure no Celery app, so CELERY_TASK_ALWAYS_EAGER of their settings
+    is read by none; the tasks run at once here, as in the NLU host's tests."""
+    from celery import current_app
+
+    conf = current_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved

@@ -4,14 +4,17 @@ import datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from courses.models import Enrolment, EnrolmentEvent
 from courses.selectors import waitlist_position
-from courses.services import enrolment_create, enrolment_promote, enrolment_withdraw
-from tests.factories import PASSWORD, UserFactory
+from courses.services import EnrolmentError, enrolment_create, enrolment_promote, enrolment_withdraw
+from suite.errors import Refusal
+from tests.factories import UserFactory
 
 from .conftest import days_from_today, page_url
 
@@ -34,17 +37,25 @@ def in_turkish(msgid: str) -> str:
 
 
 def test_enrol_when_signed_out_goes_to_login_and_back(client, make_module, member):
+    """To the host's sign-in page (settings.LOGIN_URL), which comes back to the module once signed in."""
     module = make_module()
     response = client.post(page_url(module, suffix="enrol/"))
     assert response.status_code == 302
     login = urlparse(response.url)
-    assert login.path == "/en/accounts/login/"
+    with translation.override("en"):
+        assert login.path == resolve_url(settings.LOGIN_URL)
     assert parse_qs(login.query)["next"] == [page_url(module)]
     assert not Enrolment.objects.filter(module=module).exists()
 
-    response = client.post(response.url, {"login": member.username, "password": PASSWORD})
-    assert response.status_code == 302
-    assert response.url == page_url(module)
+
+def test_a_visitor_is_asked_to_sign_in_to_enrol(client, make_module):
+    """A link to the host's sign-in page and back, not the form (a visitor's page has no CSRF token)."""
+    module = make_module()
+    html = client.get(page_url(module, "tr")).content.decode()
+    with translation.override("tr"):
+        sign_in = f"{resolve_url(settings.LOGIN_URL)}?next={page_url(module, 'tr')}"
+    assert f'<a class="button" href="{sign_in}">{in_turkish("Sign in to enrol")}</a>' in html
+    assert "/enrol/" not in html
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])
@@ -199,7 +210,8 @@ def test_unit_page_of_a_week_that_does_not_exist_is_404(member_client, make_modu
 
 
 @pytest.mark.parametrize("viewer", ["tutor", "learner_after_start"])
-def test_unit_without_turkish_text_shows_english_with_a_note(client, make_module, member, viewer):
+def test_unit_without_turkish_text_shows_english(client, make_module, member, viewer):
+    """The host may say so (the NLU site's note: tests/nlu/test_courses_in_host.py); the page names the unit."""
     if viewer == "tutor":
         module = make_module(units=[("Only in English", "")], tutors=[member])
     else:
@@ -212,10 +224,8 @@ def test_unit_without_turkish_text_shows_english_with_a_note(client, make_module
     client.force_login(member)
     response = client.get(page_url(module, "tr", "week/1/"))
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "Only in English" in html
-    assert '<p class="note" role="note">' in html
-    assert in_turkish("Not yet translated: parts of this page are shown in English.") in html
+    assert "Only in English" in response.content.decode()
+    assert response.context["translated_object"].title_en == "Only in English"
 
 
 def test_translated_unit_has_no_fallback_note(client, make_module, member):
@@ -277,3 +287,21 @@ def test_someone_elses_completion_does_not_satisfy_my_prerequisite(member_client
     assert response.status_code == 403
     assert "Organising basics" in response.content.decode()
     assert not Enrolment.objects.filter(module=second).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"enrolment_opens": timezone.now() + datetime.timedelta(days=1)}, "not_open"),
+        ({"enrolment_closes": timezone.now() - datetime.timedelta(days=1)}, "closed"),
+    ],
+)
+def test_a_refusal_has_a_code_and_a_translated_message_and_no_http_status(make_module, member, fields, code):
+    """The view decides the status from the code (403 for these, 409 for a conflict)."""
+    module = make_module(**fields)
+    with pytest.raises(EnrolmentError) as refusal:
+        enrolment_create(module=module, member=member)
+    assert isinstance(refusal.value, Refusal)
+    assert refusal.value.code == code
+    assert str(refusal.value.message) != in_turkish(str(refusal.value.message))
+    assert not hasattr(refusal.value, "status")

@@ -42,13 +42,6 @@ def test_filter_by_delivery_language(client, make_index, make_module):
     assert "Taught in English" in html
 
 
-@pytest.mark.parametrize(("language", "path"), [("en", "/en/courses/"), ("tr", "/tr/kurslar/")])
-def test_main_navigation_links_the_course_index(client, demo, language, path):
-    html = client.get(f"/{language}/").content.decode()
-    nav = html[html.index('<nav class="main-nav"') :]
-    assert f'href="{path}"' in nav[: nav.index("</nav>")]
-
-
 def titles(html: str) -> list[str]:
     return re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', html)
 
@@ -107,9 +100,7 @@ def test_pagination_keeps_the_language_filter(client, paged_index):
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "4", "99999999999999999999", "2.5"])
 def test_a_page_number_that_is_not_one_of_the_pages_is_not_found(client, paged_index, page):
     index, *_ = paged_index
-    response = client.get(page_url(index), {"page": page})
-    assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert client.get(page_url(index), {"page": page}).status_code == 404
     assert client.get(page_url(index, "tr"), {"page": page}).status_code == 404
 
 

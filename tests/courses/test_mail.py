@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from celery.exceptions import Retry
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from courses.models import Enrolment, EnrolmentEvent
 from courses.notifications import enrolment_event_mail, enrolment_events_mail_pending
 from courses.services import enrolment_create, enrolment_withdraw
 from courses.tasks import send_enrolment_event_mail
+from suite.links import absolute_url
 from tests.factories import UserFactory
 
 from .conftest import page_url
@@ -97,7 +97,18 @@ def test_mail_is_in_the_members_language(make_module, django_capture_on_commit_c
     assert message.subject != msgid % {"module": "Organising online"}
     assert "Çevrimiçi örgütlenme" in message.body
     assert "Organising online" not in message.body
-    assert settings.SITE_URL + page_url(module, "tr") in message.body
+    assert absolute_url(page_url(module, "tr")) in message.body
+
+
+def test_the_mail_links_the_module_at_the_sites_address(
+    make_module, member, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://learn.example.org"
+    module = make_module()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(module=module, member=member)
+    [message] = mails_to(member)
+    assert f"\nhttps://learn.example.org{page_url(module)}\n" in message.body
 
 
 def test_an_event_is_never_mailed_twice(make_module, member, django_capture_on_commit_callbacks):

@@ -39,8 +39,3 @@ def test_enrol_while_the_broker_is_down(client, make_module, member, broker_down
     assert EnrolmentEvent.objects.get(enrolment__member=member).mailed_at is None  # for the sweep
     assert response.status_code == 302  # the member is told they are enrolled, not shown an error page
     assert response.url == page_url(module)
-
-
-def test_the_sweep_for_unsent_mails_is_scheduled():
-    tasks = {entry["task"] for entry in current_app.conf.beat_schedule.values()}
-    assert "courses.tasks.send_pending_enrolment_mails" in tasks

@@ -7,9 +7,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from courses.models import Enrolment, UnitCompletion
-from courses.services import EnrolmentError, enrolment_create, unit_complete
+from courses.services import ProgressError, enrolment_create, unit_complete
 
-from .conftest import days_from_today, page_url
+from .conftest import days_from_today, messages_of, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_marking_a_unit_done_shows_on_the_module_page_and_dashboard(client, runn
     client.force_login(learner)
     response = mark_done(client, running_module, 1)
     assert response.status_code == 200
-    assert "Unit marked as done." in response.content.decode()
+    assert "Unit marked as done." in messages_of(response)
     for url in (page_url(running_module), "/en/learning/"):
         html = client.get(url).content.decode()
         assert '<progress max="7" value="1"' in html
@@ -62,13 +62,13 @@ def test_marking_a_locked_unit_is_refused(client, make_module, member):
     response = mark_done(client, module, 2, "tr")
     assert response.status_code == 403
     with translation.override("tr"):
-        assert gettext("This unit has not opened yet.") in response.content.decode()
+        assert gettext("This unit has not opened yet.") in messages_of(response)
     assert not UnitCompletion.objects.exists()
 
 
 def test_marking_without_enrolment_is_refused(member_client, running_module):
     response = mark_done(member_client, running_module, 1)
-    assert "Enrol in this module to record your progress." in response.content.decode()
+    assert "Enrol in this module to record your progress." in messages_of(response)
     assert not UnitCompletion.objects.exists()
 
 
@@ -82,7 +82,7 @@ def test_completing_every_unit_completes_the_module_and_gives_a_certificate(clie
         response = client.get(page_url(running_module, language, "certificate/"))
         assert response.status_code == 200
         html = response.content.decode()
-        assert f'<html lang="{language}"' in html
+        assert response["Content-Language"] == language
         assert "Organising online" in html
         assert "Çevrimiçi örgütlenme" in html
 
@@ -104,12 +104,12 @@ def test_a_unit_opens_at_midnight_in_the_cohorts_zone_across_dst(make_module, me
     module = make_module(start_date=datetime.date(2027, 3, 22), timezone="Europe/Rome")
     enrolment_create(module=module, member=member, now=datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC))
     opens = datetime.datetime(2027, 3, 28, 22, 0, tzinfo=datetime.UTC)  # 29 March 00:00 CEST
-    with pytest.raises(EnrolmentError) as refusal:
+    with pytest.raises(ProgressError) as refusal:
         unit_complete(module=module, member=member, week=2, now=opens - datetime.timedelta(seconds=1))
     assert refusal.value.code == "unit_locked"
     assert unit_complete(module=module, member=member, week=2, now=opens) is True
     week_one = datetime.datetime(2027, 3, 21, 23, 0, tzinfo=datetime.UTC)  # 22 March 00:00 CET
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(ProgressError):
         unit_complete(module=module, member=member, week=1, now=week_one - datetime.timedelta(seconds=1))
     assert unit_complete(module=module, member=member, week=1, now=week_one) is True
 
