@@ -1,0 +1,109 @@
+"""Accounts: a member's opened on first need, the commons', their rows locked in one order, and the
+coordinators' care of them (limits, closing)."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import app_settings
+from ..errors import AccountError
+from ..formatting import hours
+from ..models import COMMONS, Account
+from .checks import MAX_TRANSFER_MINUTES, require_perm
+
+
+def member_limits() -> tuple[int, int]:
+    """The lowest and highest balance (minutes) a member's new account gets, from settings."""
+    return (
+        app_settings.MIN_BALANCE_MINUTES,
+        app_settings.MAX_BALANCE_MINUTES,
+    )
+
+
+def account_for(member) -> Account:
+    """The member's account, opened on first need with the limits from settings (no signal: a plugin)."""
+    low, high = member_limits()
+    account, _created = Account.objects.get_or_create(member=member, defaults={"min_balance": low, "max_balance": high})
+    account.member = member  # its own: naming the account (a message, a statement) needs no query
+    return account
+
+
+def commons_account() -> Account:
+    """The NLU commons issues the credits, so it has no limits and its balance runs negative."""
+    account, _created = Account.objects.get_or_create(system_name=COMMONS)
+    return account
+
+
+def lock_accounts(*accounts: Account) -> dict[int, Account]:
+    """Lock the accounts' rows in ascending pk order, in one query; fresh copies by pk.
+
+    One statement still takes the locks one row at a time in that order: with ORDER BY, PostgreSQL
+    sorts first and locks each row as it leaves the sort (the plan is LockRows over the ordered
+    rows; its SELECT reference says so under "The Locking Clause"). A pk never changes, so the
+    order cannot shift while it waits for a lock.
+    """
+    pks = {a.pk for a in accounts}
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    if len(locked) != len(pks):
+        raise Account.DoesNotExist(f"no account {sorted(pks - set(locked))}")
+    return locked
+
+
+def _lock_member_account(account: Account, by) -> Account:
+    require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."), AccountError)
+    if account.member_id is None:
+        raise AccountError(_("The commons account has no limits and cannot be closed."), code="system_account")
+    return lock_accounts(account)[account.pk]
+
+
+@transaction.atomic
+def account_set_limits(*, account: Account, min_balance: int | None, max_balance: int | None, by) -> Account:
+    """New limits (``None``: none) that the current balance keeps; a limit it breaks is refused.
+
+    Each refusal's code names the limit at fault (``bad_min_balance``, ``max_balance_broken`` ...).
+    """
+    for value, name in ((min_balance, "min_balance"), (max_balance, "max_balance")):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_TRANSFER_MINUTES
+        ):
+            raise AccountError(
+                _("Give each limit as a whole number of minutes up to %(max)s, or leave it empty for no limit.")
+                % {"max": MAX_TRANSFER_MINUTES},
+                code=f"bad_{name}",
+            )
+    if min_balance is not None and max_balance is not None and min_balance > max_balance:
+        raise AccountError(_("The minimum cannot be above the maximum."), code="min_above_max")
+    locked = _lock_member_account(account, by)
+    if min_balance is not None and locked.balance < min_balance:
+        raise AccountError(
+            _("%(account)s has %(balance)s, already below that minimum.")
+            % {"account": locked, "balance": hours(locked.balance)},
+            code="min_balance_broken",
+        )
+    if max_balance is not None and locked.balance > max_balance:
+        raise AccountError(
+            _("%(account)s has %(balance)s, already above that maximum.")
+            % {"account": locked, "balance": hours(locked.balance)},
+            code="max_balance_broken",
+        )
+    locked.min_balance, locked.max_balance = min_balance, max_balance
+    locked.save(update_fields=["min_balance", "max_balance"])
+    return locked
+
+
+def _account_set_closed(account: Account, by, closed: bool) -> Account:
+    locked = _lock_member_account(account, by)
+    if locked.closed != closed:
+        locked.closed = closed
+        locked.save(update_fields=["closed"])
+    return locked
+
+
+@transaction.atomic
+def account_close(*, account: Account, by) -> Account:
+    """Stop all payments to and from a member's account; its history and balance stay."""
+    return _account_set_closed(account, by, True)
+
+
+@transaction.atomic
+def account_reopen(*, account: Account, by) -> Account:
+    return _account_set_closed(account, by, False)
