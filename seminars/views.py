@@ -71,7 +71,7 @@ def webinar_list(request):
     return render(request, "seminars/list.html", {"webinars": webinars})
 
 
-def session_page(request, pk, *, error: str = "", status: int = 200):
+def webinar_detail(request, pk, *, error: str = "", status: int = 200):
     """The session's page; with ``error``, the reason a click on it was refused, under ``status``."""
     webinar = get_object_or_404(Webinar.objects.select_related("module"), pk=pk)
     view = session_view(webinar, request.user)
@@ -88,16 +88,12 @@ def session_page(request, pk, *, error: str = "", status: int = 200):
     return render(request, "seminars/detail.html", context, status=status)
 
 
-def webinar_detail(request, pk):
-    return session_page(request, pk)
-
-
 def refused(request, pk, error: SeminarError):
-    return session_page(request, pk, error=error.message, status=refusal_status(error))
+    return webinar_detail(request, pk, error=error.message, status=refusal_status(error))
 
 
 def bbb_down(request, pk):
-    return session_page(request, pk, error=BBB_DOWN, status=503)
+    return webinar_detail(request, pk, error=BBB_DOWN, status=503)
 
 
 @require_POST

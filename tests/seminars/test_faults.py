@@ -185,7 +185,7 @@ def test_recording_ready_with_a_bad_token_is_401(client, ended_on_bbb, forgery):
     assert not Recording.objects.filter(webinar=webinar).exists()
 
 
-@pytest.mark.parametrize("meeting_id", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("meeting_id", [str(uuid.uuid4()), "not-a-uuid"], ids=["unknown uuid", "not a uuid"])
 def test_recording_ready_for_an_unknown_meeting_is_410(client, ended_on_bbb, meeting_id):
     token = jwt.encode({"meeting_id": meeting_id, "record_id": "r"}, BBB_TEST_SECRET, algorithm="HS256")
     assert client.post(READY_URL, {"signed_parameters": token}).status_code == 410
