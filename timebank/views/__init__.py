@@ -26,10 +26,10 @@ from django.views.decorators.http import require_POST
 from suite.errors import Refusal
 from suite.rendering import render
 
-from . import charts, selectors, services
-from .errors import AccountError, OfferError, TransferError
-from .formatting import hours
-from .forms import (
+from .. import charts, selectors, services
+from ..errors import AccountError, OfferError, TransferError
+from ..formatting import hours
+from ..forms import (
     BoardFilterForm,
     DeclineForm,
     ExchangeForm,
@@ -39,7 +39,7 @@ from .forms import (
     OfferForm,
     ReverseForm,
 )
-from .models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
+from ..models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
 
 STATEMENT_PAGE = 25
 BOARD_PAGE = 20
