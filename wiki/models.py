@@ -67,7 +67,13 @@ class WikiPage(index.Indexed, models.Model):
 class TaggedWikiPage(TaggedItemBase):
     """A real foreign key to the page (not taggit's generic one), so tags join and prefetch cheaply."""
 
-    content_object = models.ForeignKey(WikiPage, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        WikiPage, verbose_name=_("wiki page"), on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("wiki page tag")
+        verbose_name_plural = _("wiki page tags")
 
 
 class Revision(models.Model):
@@ -113,11 +119,15 @@ class Revision(models.Model):
 class PageLink(models.Model):
     """A ``[[wiki link]]`` in a page's current text; rebuilt on every save, for backlinks and red links."""
 
-    from_page = models.ForeignKey(WikiPage, on_delete=models.CASCADE, related_name="links_out")
-    to_slug = models.SlugField(max_length=255, allow_unicode=True)
-    to_language = models.CharField(max_length=10)
+    from_page = models.ForeignKey(
+        WikiPage, verbose_name=_("from page"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_slug = models.SlugField(_("to slug"), max_length=255, allow_unicode=True)
+    to_language = models.CharField(_("to language"), max_length=10)
 
     class Meta:
+        verbose_name = _("page link")
+        verbose_name_plural = _("page links")
         constraints = [
             models.UniqueConstraint(fields=["from_page", "to_language", "to_slug"], name="wiki_pagelink_unique")
         ]
