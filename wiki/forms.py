@@ -3,11 +3,18 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
+from .conf import app_settings
 from .models import Revision, WikiPage
 from .selectors import MAX_NUMBER, member_named, page_by_id
-from .services import max_text_bytes
 
 SEARCH_MAX_LENGTH = 200
+
+
+class TextArea(forms.Textarea):
+    """A browser's hint of the size limit, read when the form is shown (so a changed setting shows at once)."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**(attrs or {}), "maxlength": app_settings.MAX_TEXT_BYTES})
 
 
 class TextField(forms.CharField):
@@ -22,7 +29,7 @@ class TextField(forms.CharField):
                 "Markdown. Link to another wiki page with [[Page name]] or [[Page name|words to show]]; "
                 "footnotes with [^1]."
             ),
-            widget=forms.Textarea(attrs={"rows": 20, "maxlength": max_text_bytes()}),
+            widget=TextArea(attrs={"rows": 20}),
             **kwargs,
         )
 

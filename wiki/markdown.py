@@ -186,7 +186,6 @@ def _too_complex() -> WikiError:
             "in one paragraph, or too many headings or notes. Split it into smaller paragraphs or pages."
         ),
         code="too_complex",
-        status=400,
     )
 
 

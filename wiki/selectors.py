@@ -139,19 +139,14 @@ def authors_since(page: WikiPage, *, after: int, before: int) -> list[str]:
 
 
 def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
-    """Every page's revisions, newest first, optionally of one language or one member: only what a row shows."""
+    """Every page's revisions, newest first, optionally of one language or one member: only what a row shows.
+
+    The author's row is read whole: a row names the author with ``str()``, and which fields that
+    needs is the user model's own business (a few short columns, in the same query).
+    """
     revisions = (
         Revision.objects.select_related("page", "author")
-        .only(
-            "number",
-            "summary",
-            "created_at",
-            "page__language",
-            "page__slug",
-            "page__title",
-            "author__username",
-            "author__display_name",
-        )
+        .only("number", "summary", "created_at", "page__language", "page__slug", "page__title", "author")
         .order_by("-created_at", "-pk")
     )
     if language:

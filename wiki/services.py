@@ -16,46 +16,23 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .errors import WikiError
+from .conf import app_settings
+from .errors import EditConflict, WikiError
 from .markdown import check_renderable, render, slug_for
 from .merge import Conflict, merge
 from .models import PageLink, Revision, WikiPage
+from .rules import check_may_edit, check_may_protect
+from .selectors import MAX_NUMBER
 
 MAX_TITLE_LENGTH = 255
 MAX_SUMMARY_LENGTH = 300
 MAX_TAG_LENGTH = 100
-PROTECT_PERMISSION = "wiki.change_protected"
-
-
-class EditConflict(WikiError):
-    """Both the editor and someone else changed the same lines: nothing is saved, nothing is lost.
-
-    ``mine`` is the editor's whole text as sent, ``merged`` the text with conflict markers to
-    resolve, ``base`` the revision the editor started from and ``theirs`` the current one (the
-    base for the next attempt).
-    """
-
-    def __init__(self, *, mine: str, merged: str, base: Revision, theirs: Revision, page: WikiPage):
-        super().__init__(
-            _(
-                "Someone else changed the same part of this page while you were editing. Nothing was saved "
-                "and your text is kept: resolve the marked places and save again."
-            ),
-            code="conflict",
-            status=409,
-            page=page,
-        )
-        self.mine, self.merged, self.base, self.theirs = mine, merged, base, theirs
 
 
 @dataclass
 class SaveResult:
     revision: Revision
     merged: bool
-
-
-def max_text_bytes() -> int:
-    return getattr(settings, "WIKI_MAX_TEXT_BYTES", 1_000_000)
 
 
 def normalise_text(text: str) -> str:
@@ -66,21 +43,29 @@ def normalise_text(text: str) -> str:
 
 def _check_author(author) -> None:
     if author is None or not author.is_authenticated:
-        raise WikiError(_("Sign in to edit the wiki."), code="anonymous", status=403)
+        raise WikiError(_("Sign in to edit the wiki."), code="anonymous")
 
 
 def _check_text(text: str) -> None:
     if not text:
-        raise WikiError(_("Write something on the page before saving it."), code="no_text", status=400)
-    size, limit = len(text.encode()), max_text_bytes()
+        raise WikiError(_("Write something on the page before saving it."), code="no_text")
+    size, limit = len(text.encode()), app_settings.MAX_TEXT_BYTES
     if size > limit:
         raise WikiError(
             _("The text is too long: %(size)s bytes, and a page may hold at most %(limit)s.")
             % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)},
             code="too_large",
-            status=413,
         )
     check_renderable(text)  # before any lock is taken
+
+
+def text_preview(*, text: str, language: str) -> str:
+    """The HTML ``text`` will have once saved, refused as a save would be (too long, too intricate)."""
+    text = normalise_text(text)
+    if not text:
+        return ""
+    _check_text(text)
+    return render(text, language=language).html
 
 
 def _check_summary(summary: str) -> str:
@@ -89,36 +74,25 @@ def _check_summary(summary: str) -> str:
         raise WikiError(
             _("Keep the edit summary to %(limit)s characters.") % {"limit": MAX_SUMMARY_LENGTH},
             code="summary_too_long",
-            status=400,
         )
     return summary
 
 
-def _check_may_edit(page: WikiPage, author) -> None:
-    if page.protected and not author.has_perm(PROTECT_PERMISSION):
-        raise WikiError(
-            _("This page is protected: only coordinators can change it."), code="protected", status=403, page=page
-        )
-
-
 def _check_rate(author) -> None:
     """Counted in the database, so that the limit holds however many processes serve the site."""
-    limit = getattr(settings, "WIKI_EDITS_PER_MINUTE", 30)
+    limit = app_settings.EDITS_PER_MINUTE
     since = timezone.now() - datetime.timedelta(minutes=1)
     if Revision.objects.filter(author=author, created_at__gte=since).count() >= limit:
         raise WikiError(
             _("You have saved %(limit)s edits in the last minute. Wait a minute, then save again.") % {"limit": limit},
             code="rate_limited",
-            status=429,
         )
 
 
 def _clean_tags(tags: Iterable[str]) -> list[str]:
     cleaned = list(dict.fromkeys(" ".join(tag.split()) for tag in tags if tag.strip()))
     if any(len(tag) > MAX_TAG_LENGTH for tag in cleaned):
-        raise WikiError(
-            _("A tag may have at most %(limit)s characters.") % {"limit": MAX_TAG_LENGTH}, code="bad_tag", status=400
-        )
+        raise WikiError(_("A tag may have at most %(limit)s characters.") % {"limit": MAX_TAG_LENGTH}, code="bad_tag")
     return cleaned
 
 
@@ -126,7 +100,6 @@ def _unchanged(page: WikiPage) -> WikiError:
     return WikiError(
         _("Nothing to save: the text is the same as the current version of the page."),
         code="unchanged",
-        status=400,
         page=page,
     )
 
@@ -203,7 +176,6 @@ def _translation_taken(translation_of: WikiPage, language: str) -> WikiError | N
         return WikiError(
             _("A translation must be in another language than the page it translates."),
             code="same_language",
-            status=409,
             page=translation_of,
         )
     existing = WikiPage.objects.filter(translation_group=translation_of.translation_group, language=language).first()
@@ -211,7 +183,6 @@ def _translation_taken(translation_of: WikiPage, language: str) -> WikiError | N
         return WikiError(
             _("This page already has a translation in that language: %(title)s.") % {"title": existing.title},
             code="translation_exists",
-            status=409,
             page=existing,
         )
     return None
@@ -224,7 +195,6 @@ def _slug_taken(slug: str, language: str) -> WikiError | None:
     return WikiError(
         _("A page with this name already exists: %(title)s.") % {"title": existing.title},
         code="slug_taken",
-        status=409,
         page=existing,
     )
 
@@ -244,22 +214,20 @@ def page_create(
     _check_author(author)
     title = " ".join(title.split())
     if not title:
-        raise WikiError(_("Give the page a title."), code="no_title", status=400)
+        raise WikiError(_("Give the page a title."), code="no_title")
     if len(title) > MAX_TITLE_LENGTH:
         raise WikiError(
             _("Keep the title to %(limit)s characters.") % {"limit": MAX_TITLE_LENGTH},
             code="title_too_long",
-            status=400,
         )
     slug = slug_for(title)
     if not slug:
         raise WikiError(
             _("A title needs at least one letter or digit; punctuation alone cannot name a page."),
             code="bad_title",
-            status=400,
         )
     if language not in dict(settings.LANGUAGES):
-        raise WikiError(_("The wiki is not available in this language."), code="bad_language", status=400)
+        raise WikiError(_("The wiki is not available in this language."), code="bad_language")
     text = normalise_text(text)
     _check_text(text)
     summary = _check_summary(summary)
@@ -296,12 +264,12 @@ def page_save(*, page: WikiPage, text: str, summary: str = "", author, base_numb
     """
     _check_author(author)
     if isinstance(base_number, bool) or not isinstance(base_number, int):
-        raise WikiError(_("This edit does not say which version it started from."), code="bad_base", status=400)
+        raise WikiError(_("This edit does not say which version it started from."), code="bad_base")
     text = normalise_text(text)
     _check_text(text)
     summary = _check_summary(summary)
     locked = _lock(page)
-    _check_may_edit(locked, author)
+    check_may_edit(author, locked)
     _check_rate(author)
     current = locked.current_revision
     if base_number == current.number:
@@ -312,7 +280,6 @@ def page_save(*, page: WikiPage, text: str, summary: str = "", author, base_numb
             raise WikiError(
                 _("This edit started from a version that is not one of this page's. Reload the page and edit again."),
                 code="bad_base",
-                status=400,
                 page=locked,
             )
         result = merge(
@@ -340,13 +307,14 @@ def page_revert(*, page: WikiPage, number: int, author, summary: str = "") -> Re
     summary = _check_summary(summary)
     locked = _lock(page)
     target = None
-    if isinstance(number, int) and not isinstance(number, bool):
+    # A number beyond what the database stores names no revision (and asking for it would fail).
+    if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= MAX_NUMBER:
         target = locked.revisions.filter(number=number).first()
     if target is None:
         raise WikiError(
-            _("This page has no revision %(number)s.") % {"number": number}, code="no_revision", status=404, page=locked
+            _("This page has no revision %(number)s.") % {"number": number}, code="no_revision", page=locked
         )
-    _check_may_edit(locked, author)
+    check_may_edit(author, locked)
     _check_rate(author)
     if target.text == locked.current_revision.text:
         raise _unchanged(locked)
@@ -359,8 +327,7 @@ def page_revert(*, page: WikiPage, number: int, author, summary: str = "") -> Re
 @transaction.atomic
 def page_protect(*, page: WikiPage, protected: bool, by) -> WikiPage:
     """Protect a page (only coordinators may then edit it) or lift the protection."""
-    if by is None or not by.is_authenticated or not by.has_perm(PROTECT_PERMISSION):
-        raise WikiError(_("Only coordinators can protect or unprotect a page."), code="forbidden", status=403)
+    check_may_protect(by)
     locked = _lock(page)
     if locked.protected != protected:
         locked.protected = protected

@@ -5,8 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.factories import UserFactory
+from wiki.conf import app_settings
 from wiki.models import PageLink, Revision, WikiPage
-from wiki.services import max_text_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def refused(response, status: int, message: dict[str, str], language: str, befor
 @BOTH
 def test_text_over_one_megabyte(member_client, page, language):
     before = written()
-    too_long = "ğ" * (max_text_bytes() // 2) + "x"  # one byte over the limit, in two-byte letters
+    too_long = "ğ" * (app_settings.MAX_TEXT_BYTES // 2) + "x"  # one byte over the limit, in two-byte letters
     message = {"en": "The text is too long", "tr": "Metin çok uzun"}
     response = member_client.post(f"/{language}/wiki/{page.slug}/edit/", {"text": too_long, "base_number": 1})
     refused(response, 413, message, language, before)
@@ -53,7 +53,7 @@ def test_text_over_one_megabyte(member_client, page, language):
 
 
 def test_text_of_exactly_one_megabyte_is_saved(member_client, page):
-    text = "a" * (max_text_bytes() - 1) + "\n"
+    text = "a" * (app_settings.MAX_TEXT_BYTES - 1) + "\n"
     response = member_client.post(f"/en/wiki/{page.slug}/edit/", {"text": text, "base_number": 1})
     assert response.status_code == 302
     page.refresh_from_db()
@@ -237,7 +237,7 @@ def test_numbers_beyond_any_revision_are_refused_not_crashed_on(member_client, p
 
 @BOTH
 def test_a_preview_of_text_over_one_megabyte(member_client, page, language):
-    too_long = "ğ" * (max_text_bytes() // 2) + "x"
+    too_long = "ğ" * (app_settings.MAX_TEXT_BYTES // 2) + "x"
     message = {"en": "The text is too long", "tr": "Metin çok uzun"}
     before = written()
     response = member_client.post(

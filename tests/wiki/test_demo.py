@@ -1,13 +1,34 @@
-"""The demo wiki: both subjects and Module 1's units in English and Turkish, written by several people."""
+"""The demo wiki: both subjects and Module 1's units in English and Turkish, written by several people.
+
+The wiki's own loader (the ``load_demo`` hook a host's demo command calls), with the demo members
+it writes as created first; the whole NLU demo is tests/nlu/test_wiki_in_host.py's.
+"""
 
 import io
 
-from django.core.management import call_command
+import pytest
 from wagtail.search.backends import get_search_backend
 
-from wiki.demo import AGENDA_EN, AGENDA_TR, GROUP_EN, GROUP_TR, UNITS
+from tests.factories import UserFactory
+from wiki.demo import AGENDA_EN, AGENDA_TR, GROUP_EN, GROUP_TR, UNITS, load_demo
 from wiki.markdown import slug_for
 from wiki.models import PageLink, Revision, WikiPage
+
+AUTHORS = ("researcher", "tutor", "coordinator", "steward")
+
+
+def load(*, scale: int = 0) -> str:
+    stdout = io.StringIO()
+    load_demo(scale=scale, stdout=stdout)
+    return stdout.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    """The members who write the demo wiki, then the wiki's demo."""
+    for username in AUTHORS:
+        UserFactory(username=username)
+    load()
 
 
 def page(title: str, language: str) -> WikiPage:
@@ -27,7 +48,7 @@ def test_the_demo_pages_have_several_revisions_by_different_members(demo):
         assert revisions.count() >= 2
         assert revisions.values("author").distinct().count() >= 2
     authors = set(Revision.objects.values_list("author__username", flat=True))
-    assert {"researcher", "tutor", "coordinator", "steward"} <= authors
+    assert set(AUTHORS) <= authors
 
 
 def test_the_working_groups_history_shows_a_merged_edit(demo):
@@ -63,19 +84,19 @@ def test_the_demo_pages_are_found_by_search(demo):
 def test_loading_the_demo_again_adds_nothing(demo):
     before = (WikiPage.objects.count(), Revision.objects.count(), PageLink.objects.count())
 
-    call_command("load_demo", stdout=io.StringIO())
+    assert "0 pages written" in load()
 
     assert (WikiPage.objects.count(), Revision.objects.count(), PageLink.objects.count()) == before
 
 
 def test_scaled_demo_adds_research_notes_once(demo):
-    call_command("load_demo", scale=1, stdout=io.StringIO())
+    load(scale=1)
     notes = WikiPage.objects.filter(slug__startswith="research-note-")
     assert notes.count() == 100
     note = notes.select_related("current_revision").first()
     assert note.current_revision.number == 1
     assert note.text == note.current_revision.text
 
-    call_command("load_demo", scale=1, stdout=io.StringIO())
+    load(scale=1)
 
     assert notes.count() == 100

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from tests.wiki.zones import zone_of
 from wiki.services import page_create, page_protect, page_revert
 
 pytestmark = pytest.mark.django_db
@@ -59,13 +60,15 @@ def test_a_deleted_page_leaves_at_once(member_client, make_page):
     assert "Courier interviews" not in read(member_client, recent_url())
 
 
-def test_a_new_display_name_shows_at_once(member_client, make_page):
-    author = UserFactory(display_name="Ayşe Y.")
+def test_a_member_renamed_shows_at_once(member_client, make_page):
+    """Members are named as ``str()`` names them, whatever the user model: here by their username."""
+    author = UserFactory(username="ayse-y")
     make_page(title="Courier interviews", author=author)
-    assert "Ayşe Y." in read(member_client, recent_url())
-    author.display_name = "Ayşe Yılmaz"
+    assert str(author) in read(member_client, recent_url())
+    author.username = "ayse-yilmaz"
     author.save()
-    assert "Ayşe Yılmaz" in read(member_client, recent_url())
+    assert "ayse-yilmaz" in str(author)
+    assert str(author) in read(member_client, recent_url())
     author.delete()
     assert "a former member" in read(member_client, recent_url())
 
@@ -79,17 +82,20 @@ def test_a_save_inside_a_transaction_shows_at_once_and_after_commit(member_clien
     assert "Added the Ankara group" in read(member_client, recent_url())
 
 
+def read_as(client, member, url: str) -> str:
+    client.force_login(member)
+    with zone_of(member):
+        return read(client, url)
+
+
 def test_each_language_and_time_zone_has_its_own_rows(client, make_page):
     make_page(title="Courier interviews")
     istanbul = UserFactory(language="en", timezone="Europe/Istanbul")
-    client.force_login(istanbul)
-    assert "Time (Europe/Istanbul)" in read(client, recent_url())
-    client.force_login(UserFactory(language="en", timezone="America/Bogota"))
-    html = read(client, recent_url())
+    assert "Time (Europe/Istanbul)" in read_as(client, istanbul, recent_url())
+    html = read_as(client, UserFactory(language="en", timezone="America/Bogota"), recent_url())
     assert "Time (America/Bogota)" in html
     assert "Europe/Istanbul" not in html
-    client.force_login(UserFactory(language="tr", timezone="Europe/Istanbul"))
-    html = read(client, recent_url("tr"))
+    html = read_as(client, UserFactory(language="tr", timezone="Europe/Istanbul"), recent_url("tr"))
     assert "Time (Europe/Istanbul)" not in html  # the Turkish heading
     assert "Courier interviews" in html
 

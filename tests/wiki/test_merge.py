@@ -5,6 +5,7 @@ import pytest
 from wiki.merge import Conflict, merge
 from wiki.models import Revision
 from wiki.services import EditConflict, WikiError, page_save
+from wiki.views.base import refusal_status
 
 BASE = "# Meetings\n\nWe meet every two weeks.\n\nTime: 16:00 CET.\n\nPlace: online.\n"
 
@@ -57,7 +58,7 @@ def test_overlapping_edits_save_nothing_and_give_the_editor_back_every_word(make
 
     conflict = raised.value
     assert isinstance(conflict, WikiError)
-    assert (conflict.code, conflict.status) == ("conflict", 409)
+    assert (conflict.code, refusal_status(conflict)) == ("conflict", 409)
     assert Revision.objects.count() == revisions_before
     assert conflict.mine == mine.replace("\r\n", "\n")
     assert (conflict.base.number, conflict.theirs) == (1, theirs)

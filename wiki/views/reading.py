@@ -1,0 +1,122 @@
+"""Reading the wiki: the pages of a language, a page (or an old revision of it), recent changes,
+search, what links to a page, and a page's text as a Markdown file. Anyone may read."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+from wagtail import hooks
+
+from suite.rendering import render
+
+from .. import rules, selectors
+from ..forms import RecentChangesForm, SearchForm
+from ..models import Revision, WikiPage
+from .base import error_page, language_name, no_revision, paginate, query_with, revision_number, with_page
+
+
+def index(request):
+    context = {"pages": paginate(request, selectors.page_list(language=get_language()))}
+    return render(request, "wiki/index.html", context)
+
+
+def recent(request):
+    form = RecentChangesForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "rows": recent_rows(request, Revision.objects.none())}
+        return render(request, "wiki/recent.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    revisions = selectors.recent_changes(language=data.get("language", ""), member=data.get("member"))
+    rows = selectors.kept(
+        "recent",
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.GET.urlencode(),
+        build=lambda: recent_rows(request, revisions),
+    )
+    return render(request, "wiki/recent.html", {"form": form, "rows": rows})
+
+
+def recent_rows(request, revisions) -> str:
+    """The rows and the pagination: the same for every member in one language and time zone."""
+    revisions = paginate(request, revisions)
+    for revision in revisions:
+        revision.language_name = language_name(revision.page.language)
+    context = {"revisions": revisions, "query": query_with(request, page=None)}
+    return render_to_string("wiki/_recent_rows.html", context)
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    results, status = None, 200
+    if form.is_bound:
+        if form.is_valid() and form.cleaned_data["q"]:
+            query = form.cleaned_data["q"]
+            results = paginate(request, selectors.page_search(language=get_language(), query=query))
+            for page in results:
+                page.snippet = selectors.search_snippet(page.text, query)
+        elif not form.is_valid():
+            status = 400
+    context = {"form": form, "results": results, "query": query_with(request, page=None)}
+    return render(request, "wiki/search.html", context, status=status)
+
+
+def page_sections(request, page: WikiPage) -> list[str]:
+    """HTML other apps add to a wiki page (courses: the units built from it); the wiki knows none of them.
+
+    A ``wiki_page_sections`` hook takes the request and the page and returns HTML, or nothing.
+    """
+    return [html for hook in hooks.get_hooks("wiki_page_sections") if (html := hook(request, page))]
+
+
+@with_page()
+def read(request, page):
+    revision = page.current_revision
+    if "revision" in request.GET:
+        number = revision_number(request.GET["revision"])
+        revision = selectors.page_revision(page, number) if number else None
+        if revision is None:
+            return error_page(request, no_revision(request.GET["revision"]), page=page)
+    text, languages = selectors.kept(
+        "page",
+        page.pk,
+        revision.pk if revision else None,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        build=lambda: page_parts(page, revision),
+    )
+    context = {
+        "wiki_page": page,
+        "revision": revision,
+        "is_old": revision is not None and revision.pk != page.current_revision_id,
+        "page_text": text,
+        "other_languages": languages,
+        "sections": page_sections(request, page),
+        "can_edit": rules.may_edit(request.user, page),
+        "is_coordinator": rules.is_coordinator(request.user),
+    }
+    return render(request, "wiki/page.html", context)
+
+
+def page_parts(page: WikiPage, revision) -> tuple[str, str]:
+    """The text with its tags and revision line, and the other languages: the same for every member."""
+    context = {"wiki_page": page, "revision": revision}
+    text = render_to_string("wiki/_page_text.html", {**context, "tags": list(page.tags.all())})
+    languages = render_to_string(
+        "wiki/_page_languages.html", {**context, "translations": selectors.page_translations(page)}
+    )
+    return text, languages
+
+
+@with_page()
+def backlinks(request, page):
+    linking = paginate(request, selectors.backlinks(language=page.language, slug=page.slug))
+    return render(request, "wiki/backlinks.html", {"wiki_page": page, "linking": linking})
+
+
+@with_page()
+def export(request, page):
+    response = HttpResponse(page.text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{page.slug}.md")
+    return response
