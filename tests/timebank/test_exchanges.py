@@ -25,7 +25,7 @@ from timebank.services import (
     offer_create,
 )
 from timebank.tasks import send_exchange_mail
-from timebank.views import refusal_field, refusal_status
+from timebank.views.refusals import refusal_field, refusal_status
 
 from .conftest import balances, grant, refused
 

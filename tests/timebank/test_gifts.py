@@ -15,7 +15,7 @@ from timebank.services import (
     gift_create,
     grant_create,
 )
-from timebank.views import refusal_field, refusal_status
+from timebank.views.refusals import refusal_field, refusal_status
 
 from .conftest import balances, grant, refused
 

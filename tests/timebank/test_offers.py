@@ -7,7 +7,7 @@ from tests.factories import UserFactory
 from timebank.errors import OfferError
 from timebank.models import Offer
 from timebank.services import offer_close, offer_create, offer_reopen, offer_update
-from timebank.views import refusal_field, refusal_status
+from timebank.views.refusals import refusal_field, refusal_status
 
 from .conftest import refused
 

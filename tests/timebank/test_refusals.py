@@ -6,7 +6,7 @@ from suite.errors import Refusal
 from tests.factories import UserFactory
 from timebank.errors import AccountError, OfferError, TransferError
 from timebank.services import account_close, account_for, commons_account, offer_create, transfer_create
-from timebank.views import refusal_field, refusal_status
+from timebank.views.refusals import refusal_field, refusal_status
 
 pytestmark = pytest.mark.django_db
 

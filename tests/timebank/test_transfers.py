@@ -8,7 +8,7 @@ from django.utils import translation
 from tests.factories import UserFactory
 from timebank.models import Account, Transfer
 from timebank.services import account_for, commons_account, transfer_reverse
-from timebank.views import refusal_status
+from timebank.views.refusals import refusal_status
 
 from .conftest import balances, grant, pay, refused
 

@@ -6,9 +6,7 @@ comes back as the same page, with its translated message, at the form field it i
 """
 
 import csv
-import datetime
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,89 +37,13 @@ from ..forms import (
     OfferForm,
     ReverseForm,
 )
-from ..models import COMMONS, Account, ExchangeRequest, Offer, Transfer, language_choices
+from ..models import Account, ExchangeRequest, Offer, Transfer, language_choices
+from .common import coordinator_required, party
+from .refusals import made_now, refusal_field, refusal_status, show_on_form
 
 STATEMENT_PAGE = 25
 BOARD_PAGE = 20
 ACCOUNTS_PAGE = 50
-COORDINATOR_PERMS = ("timebank.change_account", "timebank.reverse_transfer", "timebank.grant_credit")
-# What a refusal answers over HTTP, by its code: bad input is a 400, a missing right a 403, one
-# request too many a 429; any other refusal conflicts with the state of the ledger or the board (409).
-REFUSAL_STATUS = {
-    **dict.fromkeys(
-        (
-            *("bad_amount", "bad_kind", "bad_category", "bad_language", "bad_offer", "bad_payee", "bad_request"),
-            *("bad_min_balance", "bad_max_balance", "min_above_max", "self_payment"),
-            *("no_memo", "no_reason", "no_title", "long_memo", "long_reason", "long_title", "long_description"),
-        ),
-        400,
-    ),
-    "forbidden": 403,
-    "too_many_pending": 429,
-}
-# The form field a refusal is about, by its code; any other is said above the form.
-REFUSAL_FIELD = {
-    "bad_kind": "kind",
-    "bad_category": "category",
-    "bad_language": "language",
-    "bad_offer": "offer",
-    "no_memo": "memo",
-    "long_memo": "memo",
-    "long_reason": "reason",
-    "no_title": "title",
-    "long_title": "title",
-    "long_description": "description",
-    "bad_min_balance": "min_hours",
-    "min_above_max": "min_hours",
-    "min_balance_broken": "min_hours",
-    "bad_max_balance": "max_hours",
-    "max_balance_broken": "max_hours",
-}
-
-
-def refusal_status(error: Refusal) -> int:
-    """The HTTP status a page refused by a service answers with."""
-    return REFUSAL_STATUS.get(error.code, 409)
-
-
-def refusal_field(error: Refusal) -> str | None:
-    """The name of the form field a refusal is about, if it is about one."""
-    return REFUSAL_FIELD.get(error.code)
-
-
-def party(account: Account, commons_label: str | None = None) -> str:
-    """How an account is named to people: the member, or "NLU commons"."""
-    if account.system_name == COMMONS:
-        return commons_label or _("NLU commons")
-    return str(account)
-
-
-def _refuse_on(form, error: Refusal) -> int:
-    """Show a service's refusal on the form, at its field when the form has it; the status to answer with."""
-    field = refusal_field(error)
-    form.add_error(field if field in form.fields else None, error.message)
-    return refusal_status(error)
-
-
-def _made_now(obj, started: datetime.datetime, message: str):
-    """``obj`` if this request made it; a form sent again gets what the first sending made, and is told so."""
-    if obj.created_at < started:
-        raise TransferError(message, code="already_done")
-    return obj
-
-
-def is_coordinator(user) -> bool:
-    return user.is_authenticated and any(user.has_perm(perm) for perm in COORDINATOR_PERMS)
-
-
-def coordinator_required(view):
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not is_coordinator(request.user):
-            raise PermissionDenied(_("This page is for the timebank's coordinators."))
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
 
 
 # --- A member's account -------------------------------------------------------------------------
@@ -253,7 +175,7 @@ def request_confirm(request, pk):
     exchange = _own_request(request, pk, "debtor")
     started = timezone.now()
     try:
-        transfer = _made_now(
+        transfer = made_now(
             services.exchange_confirm(request=exchange, by=request.user),
             started,
             _("You had already confirmed this request; it was paid once."),
@@ -320,7 +242,7 @@ def exchange_new(request):
         if form.is_valid():
             data, started = form.cleaned_data, timezone.now()
             try:
-                exchange = _made_now(
+                exchange = made_now(
                     services.exchange_request_create(
                         creditor_member=request.user,
                         debtor_member=data["debtor"],
@@ -333,7 +255,7 @@ def exchange_new(request):
                     _("You had already sent this request; it was sent once."),
                 )
             except TransferError as error:
-                status = _refuse_on(form, error)
+                status = show_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -358,9 +280,9 @@ def _pay_from_form(request, form, pay, *, again: str, done: str):
     try:
         with transaction.atomic():
             transfer = pay(data)
-        _made_now(transfer, started, again)
+        made_now(transfer, started, again)
     except TransferError as error:
-        return None, _refuse_on(form, error)
+        return None, show_on_form(form, error)
     messages.success(request, done % {"amount": hours(transfer.minutes), "member": party(transfer.payee)})
     return transfer, 200
 
@@ -440,7 +362,7 @@ def _offer_form(request, *, offer: Offer | None):
                 else:
                     services.offer_create(author=request.user, **data)
             except OfferError as error:
-                status = _refuse_on(form, error)
+                status = show_on_form(form, error)
             else:
                 messages.success(request, _("Saved; it is on the board."))
                 return redirect(f"{reverse('timebank:board')}?mine=on")
@@ -559,7 +481,7 @@ def coordinate_limits(request, pk):
     except AccountError as error:
         if refusal_field(error) is None:  # not about a value (a missing permission): said at the top
             return _coordinate_account_page(request, account, limits_form=form, error=error)
-        return _coordinate_account_page(request, account, limits_form=form, status=_refuse_on(form, error))
+        return _coordinate_account_page(request, account, limits_form=form, status=show_on_form(form, error))
     messages.success(request, _("The limits are saved."))
     return redirect("timebank:coordinate_account", pk=pk)
 
@@ -594,7 +516,7 @@ def coordinate_reverse(request, pk):
                     transfer=transfer, reason=form.cleaned_data["reason"], recorded_by=request.user
                 )
             except TransferError as error:
-                status = _refuse_on(form, error)
+                status = show_on_form(form, error)
             else:
                 messages.success(request, _("The transfer is reversed."))
                 return redirect("timebank:coordinate_account", pk=back_to)
