@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .celery import app as celery_app  # noqa: F401 (the host's Celery app, made current)
+
 HOST_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("NLU_VAR_DIR", Path.cwd() / "var"))
 

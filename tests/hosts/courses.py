@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import installed_apps
+from .run import PLUGINS
 
 TRANSLATION_APPS = (
     "wagtail_modeltranslation",
@@ -9,5 +10,4 @@ TRANSLATION_APPS = (
     "wagtail_modeltranslation.migrate",
     "modeltranslation",
 )
-PLUGINS = ["suite", "courses"]
-INSTALLED_APPS = installed_apps(PLUGINS, before=TRANSLATION_APPS)
+INSTALLED_APPS = installed_apps(PLUGINS["courses"], before=TRANSLATION_APPS)

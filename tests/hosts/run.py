@@ -1,11 +1,10 @@
 """Run one app's tests in its bare host: ``python -m tests.hosts.run APP [pytest arguments]``.
 
 The host's folder (``var/hosts/APP/``) holds links to the app, its declared dependencies
-(``PLUGINS`` of ``tests/hosts/APP.py``), the shared test helpers and the app's tests, and nothing
+(``PLUGINS`` below), the shared test helpers and the app's tests, and nothing
 else: Python started there cannot import ``nlu`` or an undeclared app.
 """
 
-import importlib
 import os
 import shutil
 import sys
@@ -13,7 +12,15 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("suite", "courses", "seminars", "timebank", "wiki")
+# Each host's packages of this repository: the app, its declared dependencies and the suite kit.
+PLUGINS = {
+    "suite": ["suite"],
+    "courses": ["suite", "courses"],
+    "seminars": ["suite", "courses", "seminars"],
+    "timebank": ["suite", "timebank"],
+    "wiki": ["suite", "wiki"],
+}
+APPS = tuple(PLUGINS)
 SHARED_TEST_FILES = ("__init__.py", "conftest.py", "factories.py", "threads.py", "plans.py", "hosts")
 
 
@@ -37,7 +44,7 @@ def pytest_ini(app: str) -> str:
 
 def stage(app: str, folder: Path | None = None) -> Path:
     """The host's folder (``var/hosts/APP/`` unless given), made afresh."""
-    plugins = importlib.import_module(f"tests.hosts.{app}").PLUGINS
+    plugins = PLUGINS[app]
     folder = folder or ROOT / "var" / "hosts" / app
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "tests").mkdir(parents=True)

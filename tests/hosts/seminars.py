@@ -3,6 +3,6 @@
 from .base import *  # noqa: F403
 from .base import installed_apps
 from .courses import TRANSLATION_APPS
+from .run import PLUGINS
 
-PLUGINS = ["suite", "courses", "seminars"]
-INSTALLED_APPS = installed_apps(PLUGINS, before=TRANSLATION_APPS)
+INSTALLED_APPS = installed_apps(PLUGINS["seminars"], before=TRANSLATION_APPS)

@@ -2,6 +2,6 @@
 
 from .base import *  # noqa: F403
 from .base import installed_apps
+from .run import PLUGINS
 
-PLUGINS = ["suite"]
-INSTALLED_APPS = installed_apps(PLUGINS)
+INSTALLED_APPS = installed_apps(PLUGINS["suite"])

@@ -7,18 +7,24 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-# Each app's include, as docs/plugins.md gives it.
+# Each app's includes as docs/plugins.md gives them: (route, URLconf module).
 INCLUDES = {
-    "courses": [path("", include("courses.urls"))],
-    "seminars": [path("", include("seminars.urls"))],
-    "timebank": [path("timebank/", include("timebank.urls"))],
-    "wiki": [path("wiki/", include("wiki.urls"))],
+    "courses": [("", "courses.urls")],
+    "seminars": [("", "seminars.urls")],
+    "timebank": [("timebank/", "timebank.urls")],
+    "wiki": [("wiki/", "wiki.urls")],
 }
-UNTRANSLATED = {"seminars": [path("seminars/callbacks/", include("seminars.callback_urls"))]}
+UNTRANSLATED = {"seminars": [("seminars/callbacks/", "seminars.callback_urls")]}
 
 
 def installed(includes: dict) -> list:
-    return [pattern for app, patterns in includes.items() if apps.is_installed(app) for pattern in patterns]
+    """The includes of the apps this host installs (an app it lacks cannot even be imported)."""
+    return [
+        path(route, include(module))
+        for app, routes in includes.items()
+        if apps.is_installed(app)
+        for route, module in routes
+    ]
 
 
 urlpatterns = [

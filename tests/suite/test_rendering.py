@@ -4,13 +4,16 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from suite.rendering import render
-from tests.hosts.base import HOST_DIR
+from tests.hosts.run import ROOT
 
 
 @pytest.fixture(autouse=True)
 def bare_templates():
     """The bare hosts' base.html, in whichever host these tests run."""
-    engine = {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [HOST_DIR / "templates"]}
+    engine = {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [ROOT / "tests" / "hosts" / "templates"],
+    }
     with override_settings(TEMPLATES=[{**engine, "APP_DIRS": True}]):
         yield
 
