@@ -5,15 +5,12 @@ comes back as the same page, with its translated message, at the form field it i
 4xx status its code maps to here.
 """
 
-import csv
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +37,8 @@ from ..forms import (
 from ..models import Account, ExchangeRequest, Offer, Transfer, language_choices
 from .common import coordinator_required, party
 from .refusals import made_now, refusal_field, refusal_status, show_on_form
+from .statements import account_context, statement_csv_response
 
-STATEMENT_PAGE = 25
 BOARD_PAGE = 20
 ACCOUNTS_PAGE = 50
 
@@ -49,47 +46,11 @@ ACCOUNTS_PAGE = 50
 # --- A member's account -------------------------------------------------------------------------
 
 
-def _statement(request, account: Account):
-    page = Paginator(selectors.account_statement(account), STATEMENT_PAGE).get_page(request.GET.get("page"))
-    others = selectors.account_names({transfer.other_id for transfer in page})
-    for transfer in page:
-        transfer.other = party(others[transfer.other_id])
-    return page
-
-
-def _balance_chart(account: Account):
-    series = selectors.balance_by_day(account)
-    last = len(series) - 1
-    points = [
-        charts.Point(
-            value=balance,
-            tick=date_format(day, "M") if day.day == 1 else "",
-            # A step chart names only its last point (today): a year of hover texts would go unread.
-            hover=f"{date_format(day, 'DATE_FORMAT')}: {hours(balance)}" if index == last else "",
-        )
-        for index, (day, balance) in enumerate(series)
-    ]
-    return charts.step_chart(
-        points,
-        title=_("Balance over the last 12 months"),
-        label=_("Balance over the last 12 months; now %(balance)s.") % {"balance": hours(account.balance)},
-        value_label=hours,
-    )
-
-
-def _account_context(request, account: Account) -> dict:
-    return {
-        "account": account,
-        "statement": _statement(request, account),
-        "chart": _balance_chart(account),
-    }
-
-
 @login_required
 def account_page(request, *, error: Refusal | None = None):
     account = services.account_for(request.user)
     context = {
-        **_account_context(request, account),
+        **account_context(request, account),
         "to_confirm": selectors.requests_to_confirm(account),
         "my_requests": selectors.requests_waiting(account),
         "decline_form": DeclineForm(),
@@ -98,70 +59,9 @@ def account_page(request, *, error: Refusal | None = None):
     return render(request, "timebank/account.html", context, status=refusal_status(error) if error else 200)
 
 
-class _Echo:
-    """A file-like for ``csv.writer`` that hands each line back instead of keeping it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_hours(minutes: int) -> str:
-    return f"{Decimal(minutes) / 60:.2f}"
-
-
-def _csv_text(value: str) -> str:
-    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 def statement_csv(request):
-    return _statement_csv(services.account_for(request.user))
-
-
-def _statement_csv(account: Account) -> StreamingHttpResponse:
-    """The whole statement, streamed row by row so that a long ledger never sits in memory."""
-    # Worked out now: the rows are written after this view returns, when the request's
-    # language and time zone are no longer active.
-    zone = timezone.get_current_timezone()
-    kinds = {kind: str(label) for kind, label in Transfer.Kind.choices}
-    commons_label = str(_("NLU commons"))
-    header = [
-        _("Date (%(zone)s)") % {"zone": zone.key},
-        _("Other party"),
-        _("Kind"),
-        _("Memo"),
-        _("Amount (minutes)"),
-        _("Amount (hours)"),
-        _("Balance after (minutes)"),
-        _("Balance after (hours)"),
-    ]
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(header)  # the mark tells spreadsheets the file is UTF-8
-        statement = selectors.account_statement(account)
-        others = {
-            pk: _csv_text(party(other, commons_label))
-            for pk, other in selectors.account_names(statement.order_by().values("other_id")).items()
-        }
-        for transfer in statement.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    timezone.localtime(transfer.created_at, zone).strftime("%Y-%m-%d %H:%M"),
-                    others[transfer.other_id],
-                    kinds[transfer.kind],
-                    _csv_text(transfer.memo),
-                    transfer.amount,
-                    _csv_hours(transfer.amount),
-                    transfer.balance_after,
-                    _csv_hours(transfer.balance_after),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="statement.csv"'
-    return response
+    return statement_csv_response(services.account_for(request.user))
 
 
 def _own_request(request, pk, side: str) -> ExchangeRequest:
@@ -439,7 +339,7 @@ def _coordinate_account_page(request, account: Account, *, limits_form=None, err
         }
     )
     context = {
-        **_account_context(request, account),
+        **account_context(request, account),
         "label": party(account),
         "limits_form": limits_form,
         "error": error,
@@ -461,7 +361,7 @@ def coordinate_account(request, pk):
 
 @coordinator_required
 def coordinate_statement_csv(request, pk):
-    return _statement_csv(_coordinated_account(pk))
+    return statement_csv_response(_coordinated_account(pk))
 
 
 @coordinator_required
