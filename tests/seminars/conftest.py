@@ -256,28 +256,3 @@ def settlement_hook(settings) -> list[int]:
     SETTLED.clear()
     settings.SEMINARS_SETTLEMENT_HOOKS = [f"{__name__}.record_settlement"]
     return SETTLED
-
-
-@pytest.fixture(autouse=True)
-def _temporary_host_urls(settings):
-    """TEMPORARY: see host_urls.py."""
-    import importlib
-
-    try:
-        importlib.import_module(settings.ROOT_URLCONF)
-    except ModuleNotFoundError:
-        settings.ROOT_URLCONF = "tests.seminars.host_urls"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _temporary_celery_app():
-    """TEMPORARY (reported to the lead): the bare host has no Celery app, so the tasks fell to Celery's
-    fallback app, which neither reads the CELERY_* settings (eager) nor has Django's task class
-    (delay_on_commit). Here, the app a host makes as Celery's "First steps with Django" says."""
-    from celery import Celery, current_app
-
-    if current_app.main == "default":
-        app = Celery("bare-host")  # made in a Django process: Django's task class
-        app.config_from_object("django.conf:settings", namespace="CELERY")
-        app.set_current()
-        app.set_default()
