@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import coordinate
 
 app_name = "timebank"
 
@@ -17,11 +18,15 @@ urlpatterns = [
     path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),
     path("community/", views.community, name="community"),
-    path("coordinate/accounts/", views.coordinate_accounts, name="coordinate_accounts"),
-    path("coordinate/accounts/<int:pk>/", views.coordinate_account, name="coordinate_account"),
-    path("coordinate/accounts/<int:pk>/statement.csv", views.coordinate_statement_csv, name="coordinate_statement_csv"),
-    path("coordinate/accounts/<int:pk>/limits/", views.coordinate_limits, name="coordinate_limits"),
-    path("coordinate/accounts/<int:pk>/status/", views.coordinate_status, name="coordinate_status"),
-    path("coordinate/transfers/<int:pk>/reverse/", views.coordinate_reverse, name="reverse"),
-    path("coordinate/grant/", views.coordinate_grant, name="grant"),
+    path("coordinate/accounts/", coordinate.coordinate_accounts, name="coordinate_accounts"),
+    path("coordinate/accounts/<int:pk>/", coordinate.coordinate_account, name="coordinate_account"),
+    path(
+        "coordinate/accounts/<int:pk>/statement.csv",
+        coordinate.coordinate_statement_csv,
+        name="coordinate_statement_csv",
+    ),
+    path("coordinate/accounts/<int:pk>/limits/", coordinate.coordinate_limits, name="coordinate_limits"),
+    path("coordinate/accounts/<int:pk>/status/", coordinate.coordinate_status, name="coordinate_status"),
+    path("coordinate/transfers/<int:pk>/reverse/", coordinate.coordinate_reverse, name="reverse"),
+    path("coordinate/grant/", coordinate.coordinate_grant, name="grant"),
 ]

@@ -1,12 +1,19 @@
-"""What the timebank's pages share: how an account is named, and who may use the coordinators' desk."""
+"""What the timebank's pages share: how an account is named, who may use the coordinators' desk, and
+how a form that pays is handled."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..errors import TransferError
+from ..formatting import hours
 from ..models import COMMONS, Account
+from .refusals import made_now, show_on_form
 
 COORDINATOR_PERMS = ("timebank.change_account", "timebank.reverse_transfer", "timebank.grant_credit")
 
@@ -30,3 +37,24 @@ def coordinator_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(checked)
+
+
+def pay_from_form(request, form, pay, *, again: str, done: str):
+    """Pay with ``pay(data)`` once the form is valid: the transfer, or None and the status to answer with.
+
+    The account a payment opens for its recipient is in one transaction with the payment, so a
+    refusal writes nothing; a form sent again pays nothing more and says so (``again``).
+    """
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    data, started = form.cleaned_data, timezone.now()
+    try:
+        with transaction.atomic():
+            transfer = pay(data)
+        made_now(transfer, started, again)
+    except TransferError as error:
+        return None, show_on_form(form, error)
+    messages.success(request, done % {"amount": hours(transfer.minutes), "member": party(transfer.payee)})
+    return transfer, 200
