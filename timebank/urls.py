@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import coordinate
+from .views import board, community, coordinate
 
 app_name = "timebank"
 
@@ -13,11 +13,11 @@ urlpatterns = [
     path("requests/<int:pk>/confirm/", views.request_confirm, name="request_confirm"),
     path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
-    path("offers/", views.board, name="board"),
-    path("offers/new/", views.offer_new, name="offer_new"),
-    path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
-    path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),
-    path("community/", views.community, name="community"),
+    path("offers/", board.board, name="board"),
+    path("offers/new/", board.offer_new, name="offer_new"),
+    path("offers/<int:pk>/edit/", board.offer_edit, name="offer_edit"),
+    path("offers/<int:pk>/close/", board.offer_close, name="offer_close"),
+    path("community/", community.community, name="community"),
     path("coordinate/accounts/", coordinate.coordinate_accounts, name="coordinate_accounts"),
     path("coordinate/accounts/<int:pk>/", coordinate.coordinate_account, name="coordinate_account"),
     path(

@@ -7,36 +7,23 @@ comes back as the same page, with its translated message, at the form field it i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suite.errors import Refusal
 from suite.rendering import render
 
-from .. import charts, selectors, services
-from ..errors import OfferError, TransferError
+from .. import selectors, services
+from ..errors import TransferError
 from ..formatting import hours
-from ..forms import (
-    BoardFilterForm,
-    DeclineForm,
-    ExchangeForm,
-    GiftForm,
-    OfferForm,
-)
-from ..models import ExchangeRequest, Offer, language_choices
+from ..forms import DeclineForm, ExchangeForm, GiftForm
+from ..models import ExchangeRequest, Offer
 from .common import party, pay_from_form
 from .refusals import made_now, refusal_status, show_on_form
 from .statements import account_context, statement_csv_response
-
-BOARD_PAGE = 20
-
 
 # --- A member's account -------------------------------------------------------------------------
 
@@ -185,109 +172,3 @@ def gift_new(request):
     if transfer:
         return redirect("timebank:account")
     return render(request, "timebank/gift_form.html", {"form": form}, status=status)
-
-
-# --- The board --------------------------------------------------------------------------------
-
-
-def board(request):
-    form = BoardFilterForm(request.GET, languages=selectors.board_languages())
-    valid = form.is_valid()
-    filters = {name: value for name, value in form.cleaned_data.items() if value} if valid else {}
-    mine = filters.pop("mine", False) and request.user.is_authenticated
-    if mine:
-        offers = selectors.member_offers(request.user, **filters)
-    else:
-        offers = selectors.board_offers(**filters)
-    paginator = Paginator(offers, BOARD_PAGE)
-    if not (mine or filters):  # the whole board: its count is kept with the languages
-        paginator.count = sum(selectors.open_offer_counts().values())
-    page = paginator.get_page(request.GET.get("page"))
-    # Named once for the page, not by get_*_display() (a lazy translation) twice on each card.
-    names, kinds = dict(language_choices()), {kind: str(label) for kind, label in Offer.Kind.choices}
-    categories = {category: str(label) for category, label in Offer.Category.choices}
-    for offer in page:
-        offer.language_name = names.get(offer.language, offer.language)
-        offer.kind_label, offer.category_label = kinds[offer.kind], categories[offer.category]
-    context = {"form": form, "page": page, "filtered": bool(filters)}
-    return render(request, "timebank/board.html", context, status=200 if valid else 400)
-
-
-def _editable_offer(request, pk) -> Offer:
-    """The offer if the member may change it (its author, or a coordinator); else a 404."""
-    offer = get_object_or_404(Offer, pk=pk)
-    if offer.author_id != request.user.pk and not request.user.has_perm("timebank.change_offer"):
-        raise Http404
-    return offer
-
-
-def _offer_form(request, *, offer: Offer | None):
-    fields = ("kind", "category", "title", "description", "language")
-    initial = {name: getattr(offer, name) for name in fields} if offer else {}
-    form = OfferForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in fields}
-            try:
-                if offer:
-                    services.offer_update(offer=offer, by=request.user, **data)
-                else:
-                    services.offer_create(author=request.user, **data)
-            except OfferError as error:
-                status = show_on_form(form, error)
-            else:
-                messages.success(request, _("Saved; it is on the board."))
-                return redirect(f"{reverse('timebank:board')}?mine=on")
-    return render(request, "timebank/offer_form.html", {"form": form, "offer": offer}, status=status)
-
-
-@login_required
-def offer_new(request):
-    return _offer_form(request, offer=None)
-
-
-@login_required
-def offer_edit(request, pk):
-    return _offer_form(request, offer=_editable_offer(request, pk))
-
-
-@login_required
-@require_POST
-def offer_close(request, pk):
-    offer = _editable_offer(request, pk)
-    reopen = request.POST.get("action") == "reopen"
-    try:
-        (services.offer_reopen if reopen else services.offer_close)(offer=offer, by=request.user)
-    except OfferError as error:
-        raise PermissionDenied(error.message) from error
-    messages.success(request, _("It is back on the board.") if reopen else _("It is closed and off the board."))
-    return redirect(f"{reverse('timebank:board')}?mine=on")
-
-
-# --- The community ----------------------------------------------------------------------------
-
-
-def community(request):
-    months = selectors.minutes_by_month()
-    chart = charts.bar_chart(
-        [
-            charts.Point(
-                value=minutes,
-                tick=date_format(month, "M"),
-                hover=f"{date_format(month, 'YEAR_MONTH_FORMAT')}: {hours(minutes)}",
-            )
-            for month, minutes in months
-        ],
-        title=_("Hours given, month by month"),
-        label=_("Hours given in each of the last 12 months; this month %(amount)s.") % {"amount": hours(months[-1][1])},
-        value_label=hours,
-    )
-    context = {
-        "figures": selectors.community_figures(),
-        "open_offers": selectors.open_offer_counts(),
-        "months": months,
-        "chart": chart,
-    }
-    return render(request, "timebank/community.html", context)
