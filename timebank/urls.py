@@ -1,15 +1,15 @@
 from django.urls import path
 
 from . import views
-from .views import board, community, coordinate
+from .views import account, board, community, coordinate
 
 app_name = "timebank"
 
 urlpatterns = [
-    path("", views.account_page, name="account"),
-    path("statement.csv", views.statement_csv, name="statement_csv"),
+    path("", account.account_page, name="account"),
+    path("statement.csv", account.statement_csv, name="statement_csv"),
     path("record/", views.exchange_new, name="exchange_new"),
-    path("give/", views.gift_new, name="gift_new"),
+    path("give/", account.gift_new, name="gift_new"),
     path("requests/<int:pk>/confirm/", views.request_confirm, name="request_confirm"),
     path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
