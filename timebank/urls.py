@@ -1,18 +1,17 @@
 from django.urls import path
 
-from . import views
-from .views import account, board, community, coordinate
+from .views import account, board, community, coordinate, exchanges
 
 app_name = "timebank"
 
 urlpatterns = [
     path("", account.account_page, name="account"),
     path("statement.csv", account.statement_csv, name="statement_csv"),
-    path("record/", views.exchange_new, name="exchange_new"),
+    path("record/", exchanges.exchange_new, name="exchange_new"),
     path("give/", account.gift_new, name="gift_new"),
-    path("requests/<int:pk>/confirm/", views.request_confirm, name="request_confirm"),
-    path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
-    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("requests/<int:pk>/confirm/", exchanges.request_confirm, name="request_confirm"),
+    path("requests/<int:pk>/decline/", exchanges.request_decline, name="request_decline"),
+    path("requests/<int:pk>/cancel/", exchanges.request_cancel, name="request_cancel"),
     path("offers/", board.board, name="board"),
     path("offers/new/", board.offer_new, name="offer_new"),
     path("offers/<int:pk>/edit/", board.offer_edit, name="offer_edit"),
