@@ -177,6 +177,16 @@ def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tupl
     return series
 
 
+def accounts_with_members() -> QuerySet[Account]:
+    """Accounts with their members, for a page that names the account."""
+    return Account.objects.select_related("member")
+
+
+def transfers_with_parties() -> QuerySet[Transfer]:
+    """Transfers with both accounts and their members, and the reversal of each if there is one."""
+    return Transfer.objects.select_related("payer__member", "payee__member", "reversal")
+
+
 # --- Exchange requests waiting for an answer -------------------------------------------------------
 
 # Only what the account page shows of a request: fewer columns to compile. The member on the other
@@ -189,6 +199,11 @@ def _pending_requests() -> QuerySet[ExchangeRequest]:
     return ExchangeRequest.objects.filter(
         status=ExchangeRequest.Status.PENDING, expires_at__gt=timezone.now()
     ).order_by("expires_at", "pk")
+
+
+def member_requests(member, side: str) -> QuerySet[ExchangeRequest]:
+    """The exchange requests in which ``member`` is the ``side``: ``"creditor"`` (asks) or ``"debtor"`` (is asked)."""
+    return ExchangeRequest.objects.filter(**{f"{side}__member": member})
 
 
 def requests_to_confirm(account: Account) -> QuerySet[ExchangeRequest]:
@@ -301,6 +316,11 @@ def _offers_filtered(offers: QuerySet[Offer], *, q="", kind="", category="", lan
 def board_offers(**filters) -> QuerySet[Offer]:
     """The open offers and requests, newest first; ``q`` in the title or description, any case."""
     return _offers_filtered(Offer.objects.filter(status=Offer.Status.ACTIVE), **filters)
+
+
+def offers_with_authors() -> QuerySet[Offer]:
+    """Offers with their authors, for a page that names them."""
+    return Offer.objects.select_related("author")
 
 
 def member_offers(member, **filters) -> QuerySet[Offer]:

@@ -17,7 +17,7 @@ from .exchanges import (
     exchange_request_create,
 )
 from .ledger import gift_create, grant_create, transfer_create, transfer_reverse, tutoring_award
-from .offers import offer_close, offer_create, offer_reopen, offer_update
+from .offers import offer_changeable_by, offer_close, offer_create, offer_reopen, offer_update
 
 __all__ = [
     "MAX_TRANSFER_MINUTES",
@@ -37,6 +37,7 @@ __all__ = [
     "gift_create",
     "grant_create",
     "member_limits",
+    "offer_changeable_by",
     "offer_close",
     "offer_create",
     "offer_reopen",

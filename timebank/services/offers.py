@@ -44,9 +44,14 @@ def offer_create(*, author, kind: str, category: str, title: str, description: s
     return Offer.objects.create(author=author, **fields)
 
 
+def offer_changeable_by(offer: Offer, member) -> bool:
+    """Its author may change, close and reopen an offer, and so may a coordinator (``timebank.change_offer``)."""
+    return member.pk == offer.author_id or member.has_perm("timebank.change_offer")
+
+
 def _lock_offer_for(offer: Offer, by) -> Offer:
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
-    if by.pk != locked.author_id and not by.has_perm("timebank.change_offer"):
+    if not offer_changeable_by(locked, by):
         raise OfferError(_("Only its author or a coordinator can change this."), code="forbidden")
     return locked
 

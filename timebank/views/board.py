@@ -1,6 +1,8 @@
 """The board of offers and requests: open to all, searched and filtered; posts made, changed, closed and
 reopened by their authors (and the coordinators)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from .. import selectors, services
 from ..errors import OfferError
 from ..forms import BoardFilterForm, OfferForm
 from ..models import Offer, language_choices
-from .refusals import show_on_form
+from .common import submitted
 
 BOARD_PAGE = 20
 
@@ -45,33 +47,35 @@ def board(request):
     return render(request, "timebank/board.html", context, status=200 if valid else 400)
 
 
-def _editable_offer(request, pk) -> Offer:
-    """The offer if the member may change it (its author, or a coordinator); else a 404."""
-    offer = get_object_or_404(Offer, pk=pk)
-    if offer.author_id != request.user.pk and not request.user.has_perm("timebank.change_offer"):
-        raise Http404
-    return offer
+def offer_changeable(view):
+    """The view gets the offer named in the URL if the signed-in member may change it
+    (``offer_changeable_by``); anyone else gets a 404, as if it did not exist."""
+
+    @wraps(view)
+    def checked(request, pk):
+        offer = get_object_or_404(selectors.offers_with_authors(), pk=pk)
+        if not services.offer_changeable_by(offer, request.user):
+            raise Http404
+        return view(request, offer)
+
+    return checked
 
 
 def _offer_form(request, *, offer: Offer | None):
     fields = ("kind", "category", "title", "description", "language")
     initial = {name: getattr(offer, name) for name in fields} if offer else {}
     form = OfferForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in fields}
-            try:
-                if offer:
-                    services.offer_update(offer=offer, by=request.user, **data)
-                else:
-                    services.offer_create(author=request.user, **data)
-            except OfferError as error:
-                status = show_on_form(form, error)
-            else:
-                messages.success(request, _("Saved; it is on the board."))
-                return redirect(f"{reverse('timebank:board')}?mine=on")
+
+    def save(data: dict) -> Offer:
+        values = {name: data[name] for name in fields}
+        if offer:
+            return services.offer_update(offer=offer, by=request.user, **values)
+        return services.offer_create(author=request.user, **values)
+
+    saved, status = submitted(request, form, save, refusal=OfferError)
+    if saved:
+        messages.success(request, _("Saved; it is on the board."))
+        return redirect(f"{reverse('timebank:board')}?mine=on")
     return render(request, "timebank/offer_form.html", {"form": form, "offer": offer}, status=status)
 
 
@@ -81,14 +85,15 @@ def offer_new(request):
 
 
 @login_required
-def offer_edit(request, pk):
-    return _offer_form(request, offer=_editable_offer(request, pk))
+@offer_changeable
+def offer_edit(request, offer: Offer):
+    return _offer_form(request, offer=offer)
 
 
 @login_required
 @require_POST
-def offer_close(request, pk):
-    offer = _editable_offer(request, pk)
+@offer_changeable
+def offer_close(request, offer: Offer):
     reopen = request.POST.get("action") == "reopen"
     try:
         (services.offer_reopen if reopen else services.offer_close)(offer=offer, by=request.user)

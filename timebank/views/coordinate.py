@@ -13,7 +13,7 @@ from .. import selectors, services
 from ..errors import AccountError, TransferError
 from ..forms import GrantForm, LimitsForm, ReverseForm
 from ..models import Account, Transfer
-from .common import coordinator_required, party, pay_from_form
+from .common import coordinator_required, party, pay_from_form, submitted
 from .refusals import refusal_field, refusal_status, show_on_form
 from .statements import account_context, statement_csv_response
 
@@ -49,7 +49,7 @@ def _coordinate_account_page(request, account: Account, *, limits_form=None, err
 
 
 def _coordinated_account(pk) -> Account:
-    return get_object_or_404(Account.objects.select_related("member"), pk=pk)
+    return get_object_or_404(selectors.accounts_with_members(), pk=pk)
 
 
 @coordinator_required
@@ -100,24 +100,19 @@ def coordinate_status(request, pk):
 @coordinator_required
 def coordinate_reverse(request, pk):
     """A reversal pays the transfer back the other way; GET shows what will be reversed."""
-    transfer = get_object_or_404(Transfer.objects.select_related("payer__member", "payee__member", "reversal"), pk=pk)
+    transfer = get_object_or_404(selectors.transfers_with_parties(), pk=pk)
     back_to = request.POST.get("account") or request.GET.get("account")
     if back_to not in (str(transfer.payer_id), str(transfer.payee_id)):
         back_to = transfer.payer_id
     form = ReverseForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.transfer_reverse(
-                    transfer=transfer, reason=form.cleaned_data["reason"], recorded_by=request.user
-                )
-            except TransferError as error:
-                status = show_on_form(form, error)
-            else:
-                messages.success(request, _("The transfer is reversed."))
-                return redirect("timebank:coordinate_account", pk=back_to)
+
+    def reverse(data: dict) -> Transfer:
+        return services.transfer_reverse(transfer=transfer, reason=data["reason"], recorded_by=request.user)
+
+    reversal, status = submitted(request, form, reverse, refusal=TransferError)
+    if reversal:
+        messages.success(request, _("The transfer is reversed."))
+        return redirect("timebank:coordinate_account", pk=back_to)
     context = {
         "transfer": transfer,
         "payer": party(transfer.payer),

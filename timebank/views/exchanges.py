@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 
 from suite.rendering import render
 
-from .. import services
+from .. import selectors, services
 from ..errors import TransferError
 from ..formatting import hours
 from ..forms import DeclineForm, ExchangeForm
 from ..models import ExchangeRequest, Offer
 from .account import account_page
-from .common import party
-from .refusals import made_now, show_on_form
+from .common import party, submitted
+from .refusals import made_now
 
 
 def _own_request(request, pk, side: str) -> ExchangeRequest:
     """The exchange request if the signed-in member is its ``side``; anyone else gets a 404."""
-    return get_object_or_404(ExchangeRequest, pk=pk, **{f"{side}__member": request.user})
+    return get_object_or_404(selectors.member_requests(request.user, side), pk=pk)
 
 
 @login_required
@@ -82,7 +82,7 @@ def _linked_offer(request) -> Offer | None:
         return None
     if not str(value).isdigit():
         raise Http404
-    return get_object_or_404(Offer.objects.select_related("author"), pk=value)
+    return get_object_or_404(selectors.offers_with_authors(), pk=value)
 
 
 @login_required
@@ -93,31 +93,25 @@ def exchange_new(request):
     if offer:
         initial["memo"] = offer.title
     form = ExchangeForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data, started = form.cleaned_data, timezone.now()
-            try:
-                exchange = made_now(
-                    services.exchange_request_create(
-                        creditor_member=request.user,
-                        debtor_member=data["debtor"],
-                        minutes=data["total_minutes"],
-                        memo=data["memo"],
-                        offer=offer,
-                        form_token=data["form_token"],
-                    ),
-                    started,
-                    _("You had already sent this request; it was sent once."),
-                )
-            except TransferError as error:
-                status = show_on_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(member)s is asked to confirm %(amount)s. The hours move when they confirm.")
-                    % {"member": data["debtor"], "amount": hours(exchange.minutes)},
-                )
-                return redirect("timebank:account")
+
+    def ask(data: dict) -> ExchangeRequest:
+        started = timezone.now()
+        exchange = services.exchange_request_create(
+            creditor_member=request.user,
+            debtor_member=data["debtor"],
+            minutes=data["total_minutes"],
+            memo=data["memo"],
+            offer=offer,
+            form_token=data["form_token"],
+        )
+        return made_now(exchange, started, _("You had already sent this request; it was sent once."))
+
+    exchange, status = submitted(request, form, ask, refusal=TransferError)
+    if exchange:
+        messages.success(
+            request,
+            _("%(member)s is asked to confirm %(amount)s. The hours move when they confirm.")
+            % {"member": form.cleaned_data["debtor"], "amount": hours(exchange.minutes)},
+        )
+        return redirect("timebank:account")
     return render(request, "timebank/exchange_form.html", {"form": form, "offer": offer}, status=status)
