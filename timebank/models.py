@@ -55,6 +55,7 @@ class Account(models.Model):
 
     class Meta:
         verbose_name = _("timebank account")
+        verbose_name_plural = _("timebank accounts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(member__isnull=False, system_name__isnull=True)
@@ -113,6 +114,7 @@ class Transfer(models.Model):
 
     class Meta:
         verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         ordering = ["created_at", "id"]
         indexes = [
             # For the statement's join to each row's reversal. The unique index of ``reverses`` holds
@@ -238,6 +240,7 @@ class ExchangeRequest(models.Model):
 
     class Meta:
         verbose_name = _("exchange request")
+        verbose_name_plural = _("exchange requests")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["debtor", "status", "-created_at"], name="timebank_request_debtor"),
