@@ -143,6 +143,20 @@ def test_a_refused_member_reads_why_in_any_host(member_client, coordinator, make
     assert expected in soup(response).select_one(".message.error").get_text()
 
 
+def test_a_host_without_language_prefixes_writes_pages_in_its_language(member_client, settings):
+    """A ``wagtail start`` site runs in its LANGUAGE_CODE "en-us", with no LocaleMiddleware; LANGUAGES has "en"."""
+    settings.ROOT_URLCONF = "tests.wiki.urls_without_prefix"
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith("LocaleMiddleware")]
+    settings.LANGUAGE_CODE = "en-us"
+    with translation.override("en-us"):
+        response = member_client.post("/wiki/+new/", {"title": "Shop stewards", "text": "Elected by the workers."})
+        assert response.status_code == 302
+        assert response["Location"] == "/wiki/shop-stewards/"
+        preview = member_client.post("/wiki/+preview/", {"text": "See [[Shop stewards]]."})
+    assert WikiPage.objects.get().language == "en"
+    assert soup(preview).a["href"] == "/wiki/shop-stewards/"
+
+
 # --- Names ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from suite.rendering import render
@@ -60,6 +60,18 @@ def revision_number(value: str) -> int | None:
     return number if number >= 1 else None
 
 
+def page_language() -> str:
+    """The language of the pages a request reads and writes: the active one, as ``LANGUAGES`` names it.
+
+    A host without language prefixes runs in its ``LANGUAGE_CODE``, which may be a variant that
+    ``LANGUAGES`` lists only in general (``en-us`` for ``en``, as in a ``wagtail start`` site).
+    """
+    try:
+        return translation.get_supported_language_variant(translation.get_language())
+    except LookupError:
+        return translation.get_language()
+
+
 def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
@@ -84,7 +96,7 @@ def query_with(request, **values) -> str:
 
 def missing(request, value: str):
     """404 with what can be done: read it in another language, or create it (and who links to it)."""
-    language = get_language()
+    language = page_language()
     elsewhere = selectors.page_elsewhere(value=value, language=language)
     slug = slug_for(value)
     context = {
@@ -103,7 +115,7 @@ def page_or_response(request, slug: str, *, follow_translation: bool) -> WikiPag
 
     Revision numbers belong to one page, so views that take them do not follow translations.
     """
-    language = get_language()
+    language = page_language()
     match = request.resolver_match
     page = selectors.page_get(language=language, value=slug)
     query = request.GET.urlencode()

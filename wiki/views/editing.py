@@ -3,7 +3,6 @@ that keeps the editor's text), the preview, and protecting a page. Members only.
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from .base import (
     language_name,
     member_required,
     member_required_for_fragment,
+    page_language,
     plain_text,
     refusal_status,
     with_page,
@@ -31,7 +31,7 @@ def form_page(request, form, *, page=None, origin=None, preview=None, error=None
         "wiki_page": page,
         "origin": origin,
         "origin_language": language_name(origin.language) if origin else "",
-        "language_name": language_name(get_language()),
+        "language_name": language_name(page_language()),
         "preview": preview,
         "error": error,
         "conflict": conflict,
@@ -47,7 +47,7 @@ def refused_form(request, form, error: WikiError, **context):
 def with_preview(request, form, **context):
     """The form again with the preview of its text, or with the reason there is none."""
     try:
-        preview = services.text_preview(text=form.cleaned_data["text"], language=get_language())
+        preview = services.text_preview(text=form.cleaned_data["text"], language=page_language())
     except WikiError as error:
         return refused_form(request, form, error, **context)
     return form_page(request, form, preview=preview, **context)
@@ -57,7 +57,7 @@ def with_preview(request, form, **context):
 def create(request):
     if request.method == "POST":
         return create_page(request)
-    language = get_language()
+    language = page_language()
     title = request.GET.get("title", "").strip()
     origin = None
     if "translation_of" in request.GET:
@@ -92,7 +92,7 @@ def create_page(request):
     try:
         page = services.page_create(
             title=data["title"],
-            language=get_language(),
+            language=page_language(),
             text=data["text"],
             summary=data["summary"],
             author=request.user,
@@ -162,7 +162,7 @@ def preview(request):
     if not form.is_valid():
         return plain_text(" ".join(error for errors in form.errors.values() for error in errors), status=400)
     try:
-        html = services.text_preview(text=form.cleaned_data["text"], language=get_language())
+        html = services.text_preview(text=form.cleaned_data["text"], language=page_language())
     except WikiError as error:
         return plain_text(error.message, status=refusal_status(error))
     return render(request, "wiki/_preview.html", {"preview": html})

@@ -13,11 +13,20 @@ from suite.rendering import render
 from .. import rules, selectors
 from ..forms import RecentChangesForm, SearchForm
 from ..models import Revision, WikiPage
-from .base import error_page, language_name, no_revision, paginate, query_with, revision_number, with_page
+from .base import (
+    error_page,
+    language_name,
+    no_revision,
+    page_language,
+    paginate,
+    query_with,
+    revision_number,
+    with_page,
+)
 
 
 def index(request):
-    context = {"pages": paginate(request, selectors.page_list(language=get_language()))}
+    context = {"pages": paginate(request, selectors.page_list(language=page_language()))}
     return render(request, "wiki/index.html", context)
 
 
@@ -53,7 +62,7 @@ def search(request):
     if form.is_bound:
         if form.is_valid() and form.cleaned_data["q"]:
             query = form.cleaned_data["q"]
-            results = paginate(request, selectors.page_search(language=get_language(), query=query))
+            results = paginate(request, selectors.page_search(language=page_language(), query=query))
             for page in results:
                 page.snippet = selectors.search_snippet(page.text, query)
         elif not form.is_valid():
