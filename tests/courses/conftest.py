@@ -143,27 +143,3 @@ def member(db):
 def member_client(client, member):
     client.force_login(member)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _temporary_host_urls(settings):
-    """TEMPORARY: see host_urls.py."""
-    import importlib
-
-    try:
-        importlib.import_module(settings.ROOT_URLCONF)
-    except ModuleNotFoundError:
-        settings.ROOT_URLCONF = "tests.courses.host_urls"
-
-
-@pytest.fixture(autouse=True)
-def _temporary_eager_tasks():
-    """TEMPORARY: the bare hosts configure no Celery app, so CELERY_TASK_ALWAYS_EAGER of their settings
-    is read by none; the tasks run at once here, as in the NLU host's tests."""
-    from celery import current_app
-
-    conf = current_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
