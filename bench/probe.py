@@ -30,6 +30,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from wiki.conf import app_settings as wiki_settings  # noqa: E402
+
 from .pages import FLOOR, PAGES, Fixtures  # noqa: E402
 
 ENROL_CAPACITY = 100
@@ -105,7 +107,7 @@ def wiki_editors(members: list, pages: int) -> list[list]:
     Each editor saves at most ``WIKI_EDITS_PER_MINUTE`` times in the whole run, so the limit (a
     refusal, 429) cannot be met however fast the server answers.
     """
-    per_page = math.ceil(WIKI_SAVES_PER_PAGE / getattr(settings, "WIKI_EDITS_PER_MINUTE", 30))
+    per_page = math.ceil(WIKI_SAVES_PER_PAGE / wiki_settings.EDITS_PER_MINUTE)
     return [members[number * per_page : (number + 1) * per_page] for number in range(pages)]
 
 

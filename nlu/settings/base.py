@@ -187,27 +187,14 @@ CELERY_BEAT_SCHEDULE = {
     "timebank-expire-requests": {"task": "timebank.tasks.expire_exchange_requests", "schedule": 3600},
 }
 
-# --- BigBlueButton (seminars) -----------------------------------------------------------------
-# Without BBB_URL, `make run` points it at the stand-in (python manage.py bbb_devserver).
+# --- The apps' settings ----------------------------------------------------------------------
+# Each app reads its own with their defaults (docs/plugins.md); this host sets only its choices.
+# BigBlueButton (seminars): from the environment, the stand-in of `make run` (bbb_devserver) without.
 BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
 BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
-BBB_TIMEOUT = 5.0  # seconds, on every call
 # Seminars never imports timebank: it calls what this names when a session has ended.
 SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
-
-# --- Timebank ---------------------------------------------------------------------------------
-# A member's account may go 10 hours below zero and hold up to 100 hours (in minutes).
-TIMEBANK_MIN_BALANCE_MINUTES = -600
-TIMEBANK_MAX_BALANCE_MINUTES = 6000
-# An exchange request not confirmed within this many days expires; one member may have this many waiting.
-TIMEBANK_REQUEST_DAYS = 14
-TIMEBANK_MAX_PENDING_REQUESTS = 20
-
-# --- Wiki -------------------------------------------------------------------------------------
-# A page's Markdown text may hold up to 1 MB (UTF-8); a member may save 30 edits a minute.
-WIKI_MAX_TEXT_BYTES = 1_000_000
-WIKI_EDITS_PER_MINUTE = 30
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"
