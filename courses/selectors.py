@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import operator
-import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import reduce
@@ -12,12 +11,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from wagtail.models import Page
+
+from suite.versions import current_version, move_version
 
 from .models import CourseIndexPage, CourseModulePage, CourseUnit, Enrolment, UnitCompletion
 
@@ -119,21 +119,8 @@ LISTING_SECONDS = 15 * 60  # no longer than the quarter hour in its key
 
 
 def new_listing_version(**signal) -> None:
-    """A module was saved, published, moved or deleted: listings kept until now are not read again.
-
-    At once, for the rest of the transaction, and again at its commit, so that a listing another
-    request read from the old rows in between is not kept either.
-    """
-    cache.set(LISTING_VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(LISTING_VERSION_KEY, uuid.uuid4().hex, None), robust=True)
-
-
-def listing_version() -> str:
-    version = cache.get(LISTING_VERSION_KEY)
-    if version is None:  # an empty cache (after a restart of Redis, say) starts one
-        cache.add(LISTING_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(LISTING_VERSION_KEY)
-    return version
+    """A module was saved, published, moved or deleted: listings kept until now are not read again."""
+    move_version(LISTING_VERSION_KEY)
 
 
 def quarter_hour(now: datetime.datetime) -> datetime.datetime:
@@ -160,7 +147,14 @@ def module_listing(
     the page's modules and counts hold for the quarter hour they were read in.
     """
     now = now or timezone.now()
-    parts = [listing_version(), index.pk, language, page_number, per_page, quarter_hour(now).isoformat()]
+    parts = [
+        current_version(LISTING_VERSION_KEY),
+        index.pk,
+        language,
+        page_number,
+        per_page,
+        quarter_hour(now).isoformat(),
+    ]
     cache_key = "courses:listing:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     kept = cache.get(cache_key)
     if kept is None:
