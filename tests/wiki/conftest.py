@@ -1,6 +1,5 @@
 """Shared fixtures of the wiki tests: members, a coordinator, pages written through the services."""
 
-import importlib
 import itertools
 
 import pytest
@@ -13,15 +12,6 @@ from wiki.models import Revision, WikiPage
 from wiki.services import SaveResult, page_create, page_save
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _temporary_host_urls(settings):
-    """TEMPORARY: see host_urls.py."""
-    try:
-        importlib.import_module(settings.ROOT_URLCONF)
-    except ModuleNotFoundError:
-        settings.ROOT_URLCONF = "tests.wiki.host_urls"
 
 
 @pytest.fixture(autouse=True)
