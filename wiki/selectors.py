@@ -4,17 +4,17 @@ import difflib
 import hashlib
 import html
 import re
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
+
+from suite.versions import current_version, move_version
 
 from .markdown import slug_for
 from .models import PageLink, Revision, WikiPage
@@ -162,33 +162,19 @@ VERSION_KEY = "wiki:version"
 KEPT_SECONDS = 60 * 60  # only to bound the cache's size: the version is what keeps them true
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def wiki_changed(**signal) -> None:
-    """A page, revision, tag or member was written: what was kept is not read again, now and again at commit.
+    """A page, revision, tag or member was written: what was kept is not read again.
 
-    Now, for the rest of the transaction; at commit, so that what another request rendered from
-    the old rows in between is not kept either. A login writes only ``last_login``: nothing shown.
+    A login writes only ``last_login``: nothing shown.
     """
     if set(signal.get("update_fields") or ["*"]) <= {"last_login"}:
         return
-    _new_version()
-    transaction.on_commit(_new_version, robust=True)
-
-
-def wiki_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:  # an empty cache (after a restart of Redis, say) starts one
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
+    move_version(VERSION_KEY)
 
 
 def kept(name: str, *parts, build):
     """``build()`` (rendered HTML), once per ``parts`` until the wiki's version moves (read before building)."""
-    what = "\n".join([wiki_version(), *map(str, parts)])
+    what = "\n".join([current_version(VERSION_KEY), *map(str, parts)])
     key = f"wiki:{name}:" + hashlib.sha256(what.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
