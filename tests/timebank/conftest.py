@@ -69,6 +69,15 @@ def english():
 
 
 @pytest.fixture
+def member_zones(settings):
+    """Pages in the signed-in member's own time zone, as a host shows them: here through the kit's
+    middleware (suite.middleware), which a host without one of its own adds."""
+    middleware = "suite.middleware.MemberTimezoneMiddleware"
+    if middleware not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, middleware]
+
+
+@pytest.fixture
 def make_account(db):
     """A new member's account: the default limits from settings, or the ones given."""
 
@@ -94,8 +103,8 @@ def coordinator(db):
     )
 
 
-def coordinator_with(*codenames: str, username: str):
-    user = UserFactory(username=username)
+def coordinator_with(*codenames: str, username: str, **fields):
+    user = UserFactory(username=username, **fields)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="timebank", codename__in=codenames))
     return user
 

@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 
 from .conftest import stored
 
@@ -17,6 +18,12 @@ def parse(response, status: int = 200) -> BeautifulSoup:
 
 def text(element) -> str:
     return " ".join(element.get_text(" ").split())
+
+
+def flashed(response, status: int = 200) -> str:
+    """What the page tells the member once (django.contrib.messages): a host's layout shows it where it likes."""
+    assert response.status_code == status, f"{response.status_code} instead of {status}"
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
 def errors(page: BeautifulSoup) -> list[str]:

@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 from timebank.models import ExchangeRequest, Offer
 from timebank.services import offer_close, offer_create
 
-from .pages import errors, parse, text
+from .pages import errors, flashed, parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_a_member_posts_an_offer(client, language, message):
     response = client.post(f"/{language}/timebank/offers/new/", form, follow=True)
 
     page = parse(response)
-    assert message in text(page.select_one(".messages"))
+    assert message in flashed(response)
     offer = Offer.objects.get()
     assert (offer.author, offer.kind, offer.category, offer.title, offer.language, offer.status) == (
         author,

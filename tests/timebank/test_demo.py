@@ -1,4 +1,9 @@
-"""The timebank's part of load_demo: a history the demo users can look at, loaded once."""
+"""The timebank's part of the host's load_demo (timebank.demo, the ``load_demo`` hook): a history the
+demo users can look at, loaded once.
+
+The host makes the demo users before it runs the hook; here they are made as the hook finds them (by
+username). The whole NLU demo is tried in tests/nlu/test_timebank_in_host.py.
+"""
 
 import io
 
@@ -8,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 
+from tests.factories import UserFactory
 from timebank import demo as timebank_demo
 from timebank import services
 from timebank.models import Account, ExchangeRequest, Offer, Transfer
@@ -15,6 +21,9 @@ from timebank.models import Account, ExchangeRequest, Offer, Transfer
 from .conftest import wrong_balances_after
 
 pytestmark = pytest.mark.django_db
+
+# The demo users the hook needs, as the host makes them: the steward reads Turkish.
+DEMO_MEMBERS = {"coordinator": {}, "tutor": {}, "steward": {"language": "tr"}, "researcher": {}}
 
 
 def snapshot() -> dict:
@@ -32,23 +41,49 @@ def audit() -> str:
     return out.getvalue()
 
 
-def test_a_second_run_changes_nothing_and_the_ledger_is_sound(django_capture_on_commit_callbacks):
+def load(scale: int = 0) -> str:
+    """The hook, as the host's load_demo runs it; what it reported."""
+    out = io.StringIO()
+    timebank_demo.load_demo(scale=scale, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_members(db) -> dict:
+    return {username: UserFactory(username=username, **choices) for username, choices in DEMO_MEMBERS.items()}
+
+
+@pytest.fixture
+def demo_history(demo_members):
+    """The demo users with the timebank's demo history."""
+    load()
+    return demo_members
+
+
+def test_a_second_run_changes_nothing_and_the_ledger_is_sound(demo_members, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", stdout=io.StringIO())
+        assert load().startswith("Timebank: tutor credits, exchanges")
     first = snapshot()
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", stdout=io.StringIO())
+        load()
 
     assert snapshot() == first
     assert audit() == "ok\n"
-    # Only the request still waiting is news: the steward is told of it, once.
+    # Only the request still waiting is news: the steward is told of it, once, in Turkish.
     assert [(m.to, m.subject) for m in mail.outbox if "/timebank/" in m.body] == [
-        (["steward@example.org"], "Giulia (tutor) sizden 1 sa onaylamanızı istiyor")
+        (["steward@example.org"], "tutor sizden 1 sa onaylamanızı istiyor")
     ]
 
 
-def test_each_demo_user_has_an_account_with_a_history(demo):
+def test_without_the_demo_users_the_hook_loads_nothing_and_says_so(db):
+    UserFactory(username="tutor")
+
+    assert load() == "Timebank: the demo users are missing; nothing loaded."
+    assert snapshot() == {"accounts": [], "transfers": [], "requests": [], "offers": []}
+
+
+def test_each_demo_user_has_an_account_with_a_history(demo_history):
     balances = dict(Account.objects.filter(member__isnull=False).values_list("member__username", "balance"))
     kinds = set(Transfer.objects.values_list("kind", flat=True))
 
@@ -60,7 +95,7 @@ def test_each_demo_user_has_an_account_with_a_history(demo):
     assert len(set(dates)) == len(dates)
 
 
-def test_the_steward_has_a_request_to_confirm_from_the_tutor(demo):
+def test_the_steward_has_a_request_to_confirm_from_the_tutor(demo_history):
     (waiting,) = ExchangeRequest.objects.filter(status="pending")
 
     assert (waiting.creditor.member.username, waiting.debtor.member.username, waiting.minutes) == (
@@ -72,7 +107,7 @@ def test_the_steward_has_a_request_to_confirm_from_the_tutor(demo):
     assert ExchangeRequest.objects.filter(status="confirmed").count() == 2
 
 
-def test_the_board_has_offers_and_requests_in_english_and_turkish_across_categories(demo):
+def test_the_board_has_offers_and_requests_in_english_and_turkish_across_categories(demo_history):
     offers = Offer.objects.all()
 
     assert 5 <= offers.count() <= 8
@@ -94,7 +129,7 @@ def add_scaled_members(count: int) -> None:
 
 
 def load_scaled(scale: int) -> None:
-    timebank_demo.load_demo(scale=scale, stdout=io.StringIO())
+    load(scale)
 
 
 def scaled_history() -> dict:
@@ -123,7 +158,7 @@ def scaled_history() -> dict:
     }
 
 
-def test_each_unit_of_scale_adds_2000_transfers_and_100_posts_by_the_scaled_members(demo):
+def test_each_unit_of_scale_adds_2000_transfers_and_100_posts_by_the_scaled_members(demo_history):
     add_scaled_members(1000)
 
     load_scaled(1)
@@ -141,7 +176,7 @@ def test_each_unit_of_scale_adds_2000_transfers_and_100_posts_by_the_scaled_memb
     assert audit() == "ok\n"
 
 
-def test_the_same_scale_builds_the_same_history_and_a_larger_one_only_adds(demo):
+def test_the_same_scale_builds_the_same_history_and_a_larger_one_only_adds(demo_history):
     add_scaled_members(2000)
 
     class Discard(Exception):
@@ -165,7 +200,7 @@ def test_the_same_scale_builds_the_same_history_and_a_larger_one_only_adds(demo)
     assert audit() == "ok\n"
 
 
-def test_a_second_scaled_run_adds_nothing(demo):
+def test_a_second_scaled_run_adds_nothing(demo_history):
     add_scaled_members(1000)
     load_scaled(1)
     first = snapshot()
@@ -176,7 +211,7 @@ def test_a_second_scaled_run_adds_nothing(demo):
     assert audit() == "ok\n"
 
 
-def test_without_the_scaled_members_nothing_scaled_is_added(demo):
+def test_without_the_scaled_members_nothing_scaled_is_added(demo_history):
     before = snapshot()
 
     load_scaled(1)
@@ -184,7 +219,7 @@ def test_without_the_scaled_members_nothing_scaled_is_added(demo):
     assert snapshot() == before
 
 
-def test_scaled_transfers_of_members_who_already_had_hours_store_the_right_balances_after(demo):
+def test_scaled_transfers_of_members_who_already_had_hours_store_the_right_balances_after(demo_history):
     add_scaled_members(1000)
     commons = services.commons_account()
     early = [services.account_for(user) for user in get_user_model().objects.filter(username__regex=r"^member0000")]
