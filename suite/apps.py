@@ -7,6 +7,7 @@ class SuiteConfig(AppConfig):
     verbose_name = _("NLU plugin suite")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers them)
         from .links import site_url
 
         # A missing site address fails here, at start, not later in a calendar or an e-mail.

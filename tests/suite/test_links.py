@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import pytest
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
@@ -50,3 +51,11 @@ def test_a_production_host_without_an_address_does_not_start():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: Set SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(("address", "warned"), [("http://example.com", True), ("https://nlu.example.org", False)])
+def test_check_deploy_warns_of_a_placeholder_address(address, warned):
+    with override_settings(SITE_URL=address):
+        messages = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.urls])
+
+    assert ("suite.W001" in [message.id for message in messages]) is warned
