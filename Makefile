@@ -53,7 +53,7 @@ test: install
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # One app's own tests in a bare Wagtail host holding only that app and its declared dependencies
-# (tests/hosts/): make test-plugin APP=wiki (courses, seminars, timebank, wiki).
+# (tests/hosts/): make test-plugin APP=wiki (suite, courses, seminars, timebank, wiki).
 test-plugin: install
 	$(BIN)/python -m tests.hosts.run $(APP) $(PYTEST_PARALLEL)
 
