@@ -25,6 +25,8 @@ def report(url: str, violations: list[dict]) -> str:
 
 
 def assert_accessible(page) -> None:
+    # After a click that navigates, the new document may still be loading: axe needs all of it.
+    page.wait_for_load_state("load")
     results = AXE.run(page, options={"resultTypes": ["violations"]})
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, report(page.url, blocking)
