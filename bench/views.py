@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from timebank.models import Account, Transfer
 from timebank.services import TransferError, transfer_create
+from timebank.views.refusals import refusal_status
 
 
 def hello(request):
@@ -40,5 +41,5 @@ def transfer(request):
             idempotency_key=key,
         )
     except TransferError as error:
-        return JsonResponse({"code": error.code}, status=error.status)
+        return JsonResponse({"code": error.code}, status=refusal_status(error))
     return JsonResponse({"id": made.pk}, status=201)

@@ -6,12 +6,11 @@ day or per month in the database.
 """
 
 import datetime
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -28,6 +27,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
+
+from suite.versions import current_version, move_version
 
 from .models import Account, ExchangeRequest, Offer, Transfer, language_choices
 
@@ -333,21 +334,8 @@ BOARD_SECONDS = 15 * 60  # a bound for what changed without a signal (a bulk ins
 
 
 def new_board_version(**signal) -> None:
-    """An offer was saved or deleted: the board's counts and languages kept until now are not read again.
-
-    At once, for the rest of the transaction, and again at its commit, so that what another
-    request read from the old rows in between is not kept either.
-    """
-    cache.set(BOARD_VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(BOARD_VERSION_KEY, uuid.uuid4().hex, None), robust=True)
-
-
-def _board_version() -> str:
-    version = cache.get(BOARD_VERSION_KEY)
-    if version is None:  # an empty cache (after a restart of Redis, say) starts one
-        cache.add(BOARD_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(BOARD_VERSION_KEY)
-    return version
+    """An offer was saved or deleted: the board's counts and languages kept until now are not read again."""
+    move_version(BOARD_VERSION_KEY)
 
 
 def _open_offers_summary() -> dict:
@@ -356,7 +344,7 @@ def _open_offers_summary() -> dict:
     Two queries over every open offer, the same for every member and every page of the board,
     so kept in the cache until an offer is saved or deleted.
     """
-    key = f"timebank:board-summary:{_board_version()}"
+    key = f"timebank:board-summary:{current_version(BOARD_VERSION_KEY)}"
     summary = cache.get(key)
     if summary is None:
         active = Offer.objects.filter(status=Offer.Status.ACTIVE).order_by()
