@@ -3,10 +3,10 @@
 import datetime
 import random
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone, translation
+from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page, Site
 
@@ -193,7 +193,7 @@ def add_children(parent: Page, pages: list[Page]) -> list[Page]:
     would; ``Page.find_problems()`` finds nothing wrong afterwards (tests/nlu/test_demo_scale.py).
     """
     siblings = Page.objects.child_of(parent)
-    for code, _name in settings.LANGUAGES:
+    for code in mt_settings.AVAILABLE_LANGUAGES:
         field = build_localized_fieldname("slug", code)
         new = [getattr(page, field) for page in pages if getattr(page, field)]
         if len(set(new)) != len(new) or siblings.filter(**{f"{field}__in": new}).exists():

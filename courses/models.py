@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname, get_language
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -216,7 +217,7 @@ class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
             )
             if source
             else 100
-            for code, _name in settings.LANGUAGES
+            for code in mt_settings.AVAILABLE_LANGUAGES
         }
 
     def for_member(self, name: str, member, compute):

@@ -7,13 +7,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from wagtail.models import Page
 
@@ -258,7 +258,7 @@ def module_progress(*, module: CourseModulePage, member, now: datetime.datetime 
 def _unit_texts() -> list[str]:
     """What "My learning" does not show of a unit (it shows week and title): not read for its dozens of units."""
     names = ["summary", "body"]
-    return names + [build_localized_fieldname(name, code) for name in names for code, _ in settings.LANGUAGES]
+    return names + [build_localized_fieldname(name, code) for name in names for code in mt_settings.AVAILABLE_LANGUAGES]
 
 
 def member_dashboard(*, member, now: datetime.datetime | None = None) -> list[ModuleProgress]:

@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
 
 from .models import Webinar
 
@@ -29,8 +30,9 @@ class ScheduleForm(WhenForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, name in reversed(settings.LANGUAGES):
-            required = code == settings.LANGUAGE_CODE
+        names = dict(settings.LANGUAGES)
+        for code in reversed(mt_settings.AVAILABLE_LANGUAGES):
+            name, required = names.get(code, code), code == settings.LANGUAGE_CODE
             self.fields = {
                 f"title_{code}": forms.CharField(
                     label=_("Title (%(language)s)") % {"language": name}, required=required
@@ -44,6 +46,6 @@ class ScheduleForm(WhenForm):
     def translations(self) -> dict:
         return {
             f"{field}_{code}": self.cleaned_data[f"{field}_{code}"]
-            for code, _name in settings.LANGUAGES
+            for code in mt_settings.AVAILABLE_LANGUAGES
             for field in ("title", "description")
         }

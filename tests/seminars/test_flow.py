@@ -11,6 +11,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
+from django.test import override_settings
 
 from seminars import services
 from seminars.models import Webinar
@@ -140,3 +141,16 @@ def test_early_learner_waits_until_the_tutor_starts(as_role, drop_in, bbb_settin
     assert steward.get(f"/en/sessions/{drop_in.pk}/status/").json() == {"status": "running"}  # wait.js joins now
     joined = steward.post(f"/en/sessions/{drop_in.pk}/join/")
     assert "you are in as VIEWER" in requests.get(joined["Location"], timeout=5).text
+
+
+@override_settings(LANGUAGES=[("en", "English"), ("tr", "Türkçe"), ("zh-hant", "Traditional Chinese")])
+def test_a_host_with_more_languages_than_the_translated_titles_schedules_as_before(as_role, module_1):
+    """A wagtail start site speaks Django's hundred languages; a title is asked in those modeltranslation holds."""
+    client, url = as_role("tutor"), f"/en/sessions/new/?module={module_1.pk}"
+
+    form = client.get(url).content.decode()
+    response = client.post(url, schedule_form(datetime.datetime(2027, 1, 12, 16, 0)))
+
+    assert 'name="title_tr"' in form and "title_zh" not in form
+    assert response.status_code == 302
+    assert Webinar.objects.latest("pk").title_en
