@@ -32,7 +32,7 @@ class ScheduleForm(WhenForm):
         super().__init__(*args, **kwargs)
         names = dict(settings.LANGUAGES)
         for code in reversed(mt_settings.AVAILABLE_LANGUAGES):
-            name, required = names.get(code, code), code == settings.LANGUAGE_CODE
+            name, required = names.get(code, code), code == mt_settings.DEFAULT_LANGUAGE
             self.fields = {
                 f"title_{code}": forms.CharField(
                     label=_("Title (%(language)s)") % {"language": name}, required=required
@@ -42,6 +42,10 @@ class ScheduleForm(WhenForm):
                 ),
                 **self.fields,
             }
+
+    def title(self) -> str:
+        """The title in modeltranslation's default language, which a host's LANGUAGE_CODE (en-us) may not name."""
+        return self.cleaned_data[f"title_{mt_settings.DEFAULT_LANGUAGE}"]
 
     def translations(self) -> dict:
         return {

@@ -2,7 +2,6 @@ import csv
 import datetime
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -141,7 +140,7 @@ def webinar_schedule(request, *, module):
         data = form.cleaned_data
         try:
             webinars = services.webinar_schedule(
-                title=data[f"title_{settings.LANGUAGE_CODE}"],
+                title=form.title(),
                 translations=form.translations(),
                 start_local=datetime.datetime.combine(data["start_date"], data["start_time"]),
                 timezone_name=data["timezone"],

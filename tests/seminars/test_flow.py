@@ -154,3 +154,14 @@ def test_a_host_with_more_languages_than_the_translated_titles_schedules_as_befo
     assert 'name="title_tr"' in form and "title_zh" not in form
     assert response.status_code == 302
     assert Webinar.objects.latest("pk").title_en
+
+
+@override_settings(LANGUAGE_CODE="en-us")
+def test_a_host_whose_language_code_names_a_region_schedules_as_before(as_role, module_1):
+    """wagtail start sets LANGUAGE_CODE = "en-us"; the title required is the one modeltranslation holds (en)."""
+    response = as_role("tutor").post(
+        f"/en/sessions/new/?module={module_1.pk}", schedule_form(datetime.datetime(2027, 1, 12, 16, 0))
+    )
+
+    assert response.status_code == 302
+    assert Webinar.objects.latest("pk").title_en
