@@ -12,9 +12,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suite.tasks import enqueue_on_commit
+
 from .errors import EnrolmentError, ProgressError
 from .models import CourseModulePage, Enrolment, EnrolmentEvent, UnitCompletion
-from .tasks import send_enrolment_event_mail_on_commit
+from .tasks import send_enrolment_event_mail
 
 Status = Enrolment.Status
 
@@ -25,7 +27,7 @@ def _locked_module(module_id: int) -> CourseModulePage:
 
 def _record(enrolment: Enrolment, kind: str) -> EnrolmentEvent:
     event = EnrolmentEvent.objects.create(enrolment=enrolment, kind=kind)
-    send_enrolment_event_mail_on_commit(event_id=event.id)
+    enqueue_on_commit(send_enrolment_event_mail, event_id=event.id)
     return event
 
 

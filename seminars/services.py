@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from suite.links import absolute_url
+from suite.tasks import enqueue_on_commit
 
 from . import tasks
 from .bbb import BBBClient
@@ -111,7 +112,7 @@ def webinar_reschedule(
     webinar.timezone, webinar.duration_minutes = timezone_name, duration_minutes
     webinar.sequence += 1
     webinar.save()
-    tasks.notify_webinar_changed.delay_on_commit(webinar_id=webinar.id, sequence=webinar.sequence)
+    enqueue_on_commit(tasks.notify_webinar_changed, webinar_id=webinar.id, sequence=webinar.sequence)
     return webinar
 
 
@@ -123,7 +124,7 @@ def webinar_cancel(*, webinar: Webinar) -> Webinar:
     webinar.status = Status.CANCELLED
     webinar.sequence += 1
     webinar.save()
-    tasks.notify_webinar_changed.delay_on_commit(webinar_id=webinar.id, sequence=webinar.sequence)
+    enqueue_on_commit(tasks.notify_webinar_changed, webinar_id=webinar.id, sequence=webinar.sequence)
     return webinar
 
 
@@ -214,7 +215,7 @@ def webinar_end(*, webinar: Webinar, now: datetime.datetime | None = None) -> bo
     webinar.status, webinar.ended_at = Status.ENDED, now or timezone.now()
     webinar.save(update_fields=["status", "ended_at", "updated_at"])
     webinar.attendances.filter(last_seen_at__lt=webinar.ended_at).update(last_seen_at=webinar.ended_at)
-    tasks.settle_webinar.delay_on_commit(webinar_id=webinar.id)
+    enqueue_on_commit(tasks.settle_webinar, webinar_id=webinar.id)
     return True
 
 

@@ -7,6 +7,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suite.tasks import enqueue_on_commit
+
 from .. import tasks
 from ..conf import app_settings
 from ..errors import TransferError
@@ -21,19 +23,6 @@ Status = ExchangeRequest.Status
 
 def _request_days() -> int:
     return app_settings.REQUEST_DAYS
-
-
-def _mail_on_commit(request_id: int) -> None:
-    """The request's mail, enqueued once the transaction commits.
-
-    Robust: a broker that is down (or a host without one) costs the mail's delay, not the member's
-    answer; the outbox sweep (``send_pending_exchange_mails``) sends what was not enqueued.
-    """
-
-    def enqueue_exchange_mail():  # a function, not a partial: Django logs a robust callback's failure by its name
-        tasks.send_exchange_mail.delay(request_id=request_id)
-
-    transaction.on_commit(enqueue_exchange_mail, robust=True)
 
 
 def _same_request(earlier: ExchangeRequest, **asked) -> ExchangeRequest:
@@ -127,7 +116,7 @@ def exchange_request_create(
         request.save(force_insert=True)
     elif (earlier := _insert_once(request, creditor=creditor, form_token=form_token)) is not None:
         return _same_request(earlier, **asked)  # the same form, sent again at the same moment
-    _mail_on_commit(request.pk)
+    enqueue_on_commit(tasks.send_exchange_mail, request_id=request.pk)
     return request
 
 
@@ -138,7 +127,7 @@ def _decide(request: ExchangeRequest, status: str, now: datetime.datetime, **fie
         setattr(request, name, value)
     request.save(update_fields=["status", "decided_at", *fields])
     if status != Status.CANCELLED:
-        _mail_on_commit(request.pk)
+        enqueue_on_commit(tasks.send_exchange_mail, request_id=request.pk)
 
 
 def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferError | None:
@@ -239,5 +228,5 @@ def exchange_expire_due(*, now: datetime.datetime | None = None) -> int:
     )
     ExchangeRequest.objects.filter(pk__in=due, status=Status.PENDING).update(status=Status.EXPIRED, decided_at=now)
     for pk in due:
-        _mail_on_commit(pk)
+        enqueue_on_commit(tasks.send_exchange_mail, request_id=pk)
     return len(due)
