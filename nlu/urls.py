@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("seminars.urls")),
     path("timebank/", include("timebank.urls")),
     path("wiki/", include("wiki.urls")),
+    path("spaces/", include("spaces.urls")),
     # Wagtail's own front-end views, and its catch-all page serving last, through nlu.routing.
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),

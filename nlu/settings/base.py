@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "seminars",
     "timebank",
     "wiki",
+    "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -185,6 +186,9 @@ CELERY_BEAT_SCHEDULE = {
     "seminars-reminders": {"task": "seminars.tasks.send_due_reminders", "schedule": 300},
     "timebank-exchange-mails": {"task": "timebank.tasks.send_pending_exchange_mails", "schedule": 300},
     "timebank-expire-requests": {"task": "timebank.tasks.expire_exchange_requests", "schedule": 3600},
+    "spaces-notices": {"task": "spaces.tasks.send_pending_notices", "schedule": 300},
+    # Hourly, not weekly: a digest goes once a week to each member (the DigestSent row), whenever beat runs.
+    "spaces-weekly-digests": {"task": "spaces.tasks.send_weekly_digests", "schedule": 3600},
 }
 
 # --- The apps' settings ----------------------------------------------------------------------
@@ -194,7 +198,12 @@ BBB_URL = os.environ.get("BBB_URL", "http://127.0.0.1:8090/bigbluebutton/api/")
 BBB_SECRET = os.environ.get("BBB_SECRET", "nlu-dev-bbb-secret-for-the-stand-in-only")
 BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha256")
 # Seminars never imports timebank: it calls what this names when a session has ended.
-SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award"]
+SEMINARS_SETTLEMENT_HOOKS = ["timebank.services.tutoring_award", "spaces.hooks.meeting_held"]
+# Spaces plugs into the wiki and seminars through their hooks (docs/plugins.md).
+SEMINARS_AUDIENCES = "spaces.hooks.meeting_audiences"
+SEMINARS_RECORDING_HOOKS = ["spaces.hooks.recording_added"]
+WIKI_SCOPES = "spaces.hooks.wiki_scopes"
+WIKI_REVISION_HOOKS = ["spaces.hooks.page_edited"]
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

@@ -19,6 +19,7 @@ PLUGINS = {
     "seminars": ["suite", "courses", "seminars"],
     "timebank": ["suite", "timebank"],
     "wiki": ["suite", "wiki"],
+    "spaces": ["suite", "courses", "seminars", "wiki", "spaces"],
 }
 APPS = tuple(PLUGINS)
 SHARED_TEST_FILES = ("__init__.py", "conftest.py", "factories.py", "threads.py", "plans.py", "hosts")

@@ -13,6 +13,7 @@ INCLUDES = {
     "seminars": [("", "seminars.urls")],
     "timebank": [("timebank/", "timebank.urls")],
     "wiki": [("wiki/", "wiki.urls")],
+    "spaces": [("spaces/", "spaces.urls")],
 }
 UNTRANSLATED = {"seminars": [("seminars/callbacks/", "seminars.callback_urls")]}
 

@@ -14,9 +14,10 @@ DECLARED = {
     "courses": ["courses"],
     "seminars": ["seminars", "courses"],
     "wiki": ["wiki"],
+    "spaces": ["spaces", "seminars", "courses", "wiki"],
     "timebank": ["timebank"],
 }
-OURS = {"nlu", "courses", "seminars", "wiki", "timebank", "suite"}
+OURS = {"nlu", "courses", "seminars", "wiki", "timebank", "suite", "spaces"}
 
 
 def imports_in_host(app: str, tmp_path, modules: list[str]) -> dict[str, str]:
