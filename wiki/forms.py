@@ -45,15 +45,16 @@ def summary_field() -> forms.CharField:
 
 
 class PageField(forms.CharField):
-    """A page by its id, in a hidden input: the page a new one translates."""
+    """A page by its id, in a hidden input: the page a new one translates, if ``reader`` may see it."""
 
     widget = forms.HiddenInput
+    reader = None
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        page = page_by_id(value)
+        page = page_by_id(value, reader=self.reader)
         if page is None:
             raise forms.ValidationError(_("The page this should translate no longer exists."), code="invalid_choice")
         return page
@@ -79,6 +80,10 @@ class PageCreateForm(forms.Form):
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas, e.g. research, organising.")
     )
     translation_of = PageField(required=False)
+
+    def __init__(self, *args, reader=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["translation_of"].reader = reader
 
 
 class PreviewForm(forms.Form):

@@ -38,6 +38,11 @@ class WikiPage(index.Indexed, models.Model):
     protected = models.BooleanField(
         _("protected"), default=False, help_text=_("Only coordinators may edit a protected page.")
     )
+    # The group that owns the page ("": none), an opaque key the wiki never interprets (wiki/scopes.py).
+    scope = models.CharField(_("scope"), max_length=64, blank=True, db_index=True, editable=False)
+    private = models.BooleanField(
+        _("private"), default=False, editable=False, help_text=_("Only the readers of its scope may see the page.")
+    )
     tags = TaggableManager(verbose_name=_("tags"), through="TaggedWikiPage", blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False, db_index=True)
@@ -47,6 +52,8 @@ class WikiPage(index.Indexed, models.Model):
         index.AutocompleteField("title"),
         index.SearchField("text"),
         index.FilterField("language"),
+        index.FilterField("private"),
+        index.FilterField("scope"),
     ]
 
     class Meta:
@@ -57,6 +64,10 @@ class WikiPage(index.Indexed, models.Model):
             models.UniqueConstraint(fields=["language", "slug"], name="wiki_page_slug_unique_per_language"),
             # A subject has at most one page in each language.
             models.UniqueConstraint(fields=["translation_group", "language"], name="wiki_page_one_per_language"),
+        ]
+        indexes = [
+            # Every list of pages asks for the public ones and those of the reader's private scopes.
+            models.Index(fields=["private", "scope"], name="wiki_page_readable"),
         ]
         permissions = [("change_protected", _("Can protect wiki pages and edit protected ones"))]
 

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .errors import WikiError
+from .scopes import may_read
 
 # The one permission of the wiki, held by coordinators: protecting pages and editing protected ones.
 PROTECT_PERMISSION = "wiki.change_protected"
@@ -13,12 +14,19 @@ def is_coordinator(user) -> bool:
 
 
 def may_edit(user, page) -> bool:
-    """Every signed-in member may edit; a protected page only coordinators."""
-    return user is not None and user.is_authenticated and (not page.protected or is_coordinator(user))
+    """Every signed-in member who may read the page may edit it; a protected page only coordinators."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and may_read(user, page)
+        and (not page.protected or is_coordinator(user))
+    )
 
 
 def check_may_edit(user, page) -> None:
-    """Refuse (code ``protected``) a signed-in member who may not edit ``page``."""
+    """Refuse a signed-in member who may not edit ``page``: as if it did not exist when they may not read it."""
+    if user is not None and user.is_authenticated and not may_read(user, page):
+        raise WikiError(_("The wiki has no such page."), code="no_page")
     if not may_edit(user, page):
         raise WikiError(_("This page is protected: only coordinators can change it."), code="protected", page=page)
 

@@ -1,4 +1,8 @@
-"""Reads of the wiki. Each returns what a page needs in a fixed number of queries, whatever the data size."""
+"""Reads of the wiki. Each returns what a page needs in a fixed number of queries, whatever the data size.
+
+Every read of pages is for a ``reader`` (None: a visitor) and filtered in the database by the one
+rule of wiki/scopes.py: a private page, its revisions and its title show to its scope's readers only.
+"""
 
 import difflib
 import hashlib
@@ -18,6 +22,7 @@ from suite.versions import current_version, move_version
 
 from .markdown import slug_for
 from .models import PageLink, Revision, WikiPage
+from .scopes import readable_keys, readable_q
 
 # Up to a megabyte each: lists of pages and revisions show titles, numbers and summaries, never these.
 LONG_PAGE_FIELDS = ("text",)
@@ -28,22 +33,28 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def page_list(*, language: str) -> QuerySet[WikiPage]:
+def visible_pages(reader) -> QuerySet[WikiPage]:
+    """The pages ``reader`` may see: where every read of pages starts."""
+    return WikiPage.objects.filter(readable_q(reader))
+
+
+def page_list(*, language: str, reader=None) -> QuerySet[WikiPage]:
     """The pages of one language, last changed first, with who changed them."""
     return (
-        WikiPage.objects.filter(language=language)
+        visible_pages(reader)
+        .filter(language=language)
         .select_related("current_revision__author")
         .defer(*LONG_PAGE_FIELDS, "current_revision__text", "current_revision__html")
         .order_by("-updated_at", "-pk")
     )
 
 
-def page_get(*, language: str, value: str) -> WikiPage | None:
+def page_get(*, language: str, value: str, reader=None) -> WikiPage | None:
     """The page ``value`` names in ``language``: its slug, or a title (course units link by title).
 
     The slug, the common case, is one indexed lookup; a title is looked up only when it is not one.
     """
-    pages = WikiPage.objects.filter(language=language).select_related("current_revision__author")
+    pages = visible_pages(reader).filter(language=language).select_related("current_revision__author")
     page = pages.filter(slug=value).first()
     if page is None and (slug := slug_for(value)) and slug != value:
         page = pages.filter(slug=slug).first()
@@ -52,7 +63,7 @@ def page_get(*, language: str, value: str) -> WikiPage | None:
     return page
 
 
-def page_elsewhere(*, value: str, language: str) -> WikiPage | None:
+def page_elsewhere(*, value: str, language: str, reader=None) -> WikiPage | None:
     """A page that ``value`` names in another language, for a link that arrived in the wrong one.
 
     The site's source language is preferred, then the order of ``LANGUAGES``.
@@ -61,7 +72,8 @@ def page_elsewhere(*, value: str, language: str) -> WikiPage | None:
     candidates = {value, slug} - {""}
     others = [code for code in language_codes() if code != language]
     found = list(
-        WikiPage.objects.filter(Q(slug__in=candidates) | Q(title__iexact=value.strip()), language__in=others)
+        visible_pages(reader)
+        .filter(Q(slug__in=candidates) | Q(title__iexact=value.strip()), language__in=others)
         .annotate(
             rank=Case(
                 *[When(language=code, then=Value(i)) for i, code in enumerate(others)],
@@ -74,8 +86,8 @@ def page_elsewhere(*, value: str, language: str) -> WikiPage | None:
     return found[0] if found else None
 
 
-def page_translation(page: WikiPage, language: str) -> WikiPage | None:
-    return WikiPage.objects.filter(translation_group=page.translation_group, language=language).first()
+def page_translation(page: WikiPage, language: str, *, reader=None) -> WikiPage | None:
+    return visible_pages(reader).filter(translation_group=page.translation_group, language=language).first()
 
 
 @dataclass
@@ -85,11 +97,11 @@ class LanguageVersion:
     page: WikiPage | None  # None: not written in this language yet
 
 
-def page_translations(page: WikiPage) -> list[LanguageVersion]:
-    """The same subject in each other language of the site, written or still to write."""
+def page_translations(page: WikiPage, *, reader=None) -> list[LanguageVersion]:
+    """The same subject in each other language of the site, written (and visible to ``reader``) or still to write."""
     written = {
         other.language: other
-        for other in WikiPage.objects.filter(translation_group=page.translation_group).exclude(pk=page.pk)
+        for other in visible_pages(reader).filter(translation_group=page.translation_group).exclude(pk=page.pk)
     }
     return [
         LanguageVersion(code=code, name=name, page=written.get(code))
@@ -103,13 +115,13 @@ MAX_NUMBER = 2**31 - 1  # revision numbers (PositiveIntegerField)
 MAX_ID = 2**63 - 1  # primary keys (BigAutoField)
 
 
-def page_by_id(value) -> WikiPage | None:
-    """The page with the id ``value`` (as a browser sends it), or None for anything else."""
+def page_by_id(value, *, reader=None) -> WikiPage | None:
+    """The page with the id ``value`` (as a browser sends it) that ``reader`` may see, or None for anything else."""
     try:
         pk = int(value)
     except (TypeError, ValueError):
         return None
-    return WikiPage.objects.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    return visible_pages(reader).filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
 
 
 def page_history(page: WikiPage) -> QuerySet[Revision]:
@@ -138,14 +150,15 @@ def authors_since(page: WikiPage, *, after: int, before: int) -> list[str]:
     return names
 
 
-def recent_changes(*, language: str = "", member=None) -> QuerySet[Revision]:
+def recent_changes(*, language: str = "", member=None, reader=None) -> QuerySet[Revision]:
     """Every page's revisions, newest first, optionally of one language or one member: only what a row shows.
 
     The author's row is read whole: a row names the author with ``str()``, and which fields that
     needs is the user model's own business (a few short columns, in the same query).
     """
     revisions = (
-        Revision.objects.select_related("page", "author")
+        Revision.objects.filter(readable_q(reader, through="page__"))
+        .select_related("page", "author")
         .only("number", "summary", "created_at", "page__language", "page__slug", "page__title", "author")
         .order_by("-created_at", "-pk")
     )
@@ -172,9 +185,12 @@ def wiki_changed(**signal) -> None:
     move_version(VERSION_KEY)
 
 
-def kept(name: str, *parts, build):
-    """``build()`` (rendered HTML), once per ``parts`` until the wiki's version moves (read before building)."""
-    what = "\n".join([current_version(VERSION_KEY), *map(str, parts)])
+def kept(name: str, *parts, reader=None, build):
+    """``build()`` (rendered HTML), once per ``parts`` until the wiki's version moves (read before building).
+
+    What is built for ``reader`` may show private pages: it is kept for the readers of the same scopes.
+    """
+    what = "\n".join([current_version(VERSION_KEY), *map(str, parts), "readable:", *readable_keys(reader)])
     key = f"wiki:{name}:" + hashlib.sha256(what.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
@@ -189,21 +205,24 @@ def member_named(username: str):
     return members.filter(folded=Lower(Value(username.strip()))).first()
 
 
-def backlinks(*, language: str, slug: str) -> QuerySet[WikiPage]:
-    """Pages whose current text links to ``slug`` in ``language``: "what links here"."""
+def backlinks(*, language: str, slug: str, reader=None) -> QuerySet[WikiPage]:
+    """Pages ``reader`` may see whose current text links to ``slug`` in ``language``: "what links here"."""
     linking = PageLink.objects.filter(to_language=language, to_slug=slug).values("from_page_id")
-    return WikiPage.objects.filter(pk__in=linking).defer(*LONG_PAGE_FIELDS).order_by("title", "pk")
+    return visible_pages(reader).filter(pk__in=linking).defer(*LONG_PAGE_FIELDS).order_by("title", "pk")
 
 
-def page_search(*, language: str, query: str):
-    """Pages of one language matching the words of ``query`` in the title or the text, best first.
+def page_search(*, language: str, query: str, reader=None):
+    """Pages of one language that ``reader`` may see matching the words of ``query`` in the title or the text.
+
+    Best first; the rule of who may read is a filter of the search backend (``private`` and ``scope``
+    are filter fields of the index).
 
     Only the words go to Wagtail's backend: its SQLite full-text query quotes each term but not a
     double quote inside one, so punctuation such as ``src="https:`` would reach FTS5 as syntax.
     The index splits text into words in the same way, so nothing findable is lost.
     """
     words = " ".join(re.findall(r"\w+", query))
-    pages = WikiPage.objects.filter(language=language)
+    pages = visible_pages(reader).filter(language=language)
     return get_search_backend().search(words, pages) if words else pages.none()
 
 

@@ -1,4 +1,5 @@
-"""Writes of the wiki: create a page, save an edit (merging when the page moved on), revert, protect.
+"""Writes of the wiki: create a page, save an edit (merging when the page moved on), revert, protect,
+and make a scope's pages private or public.
 
 Every write that adds a revision locks the page's row first and reads the current revision
 only then, so concurrent saves of one page queue and number their revisions 1, 2, 3… without
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .conf import app_settings
@@ -22,6 +24,7 @@ from .markdown import check_renderable, render, slug_for
 from .merge import Conflict, merge
 from .models import PageLink, Revision, WikiPage
 from .rules import check_may_edit, check_may_protect
+from .scopes import may_read
 from .selectors import MAX_NUMBER
 
 MAX_TITLE_LENGTH = 255
@@ -118,7 +121,8 @@ def _lock(page: WikiPage) -> WikiPage:
 
 
 def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revision | None) -> Revision:
-    """Add the next revision to the locked page, make it current, re-index the page, rebuild its links.
+    """Add the next revision to the locked page, make it current, re-index the page, rebuild its links,
+    and tell the ``WIKI_REVISION_HOOKS``, in this transaction: every new revision is made here.
 
     ``parent`` is the revision the editor started from: the current one, or an older one when
     the edit was merged.
@@ -142,6 +146,8 @@ def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revisi
     PageLink.objects.bulk_create(
         [PageLink(from_page=locked, to_slug=slug, to_language=locked.language) for slug in sorted(rendered.links)]
     )
+    for path in app_settings.REVISION_HOOKS:
+        import_string(path)(revision=revision)
     return revision
 
 
@@ -151,19 +157,26 @@ def _refresh(page: WikiPage, locked: WikiPage) -> None:
         setattr(page, name, getattr(locked, name))
 
 
-def _turn_red_links_blue(page: WikiPage) -> None:
-    """Pages that link to a new page were rendered with a red link to it: render their current text again.
+def _render_links_again(targets: list[WikiPage], *, rendered: WikiPage | None = None) -> None:
+    """Pages that link to ``targets`` show those links red or blue as the targets were: render their text again.
 
+    After a page is created (its links turn blue) or a scope's pages turn private or public (red:
+    the stored HTML is the same for every reader, so a link to a private page is red for all).
     The text stays as it is (append-only); only the stored HTML, a cache of it, changes. The
     linking pages are locked in pk order, the one order used here, so that an edit of one of
-    them waits and then renders with the new page in place.
+    them waits and then renders with the targets as they are now. ``rendered`` is a page whose
+    HTML is already new.
     """
-    linking = (
-        PageLink.objects.filter(to_language=page.language, to_slug=page.slug)
-        .exclude(from_page=page)
-        .values_list("from_page_id", flat=True)
+    wanted = {(target.language, target.slug) for target in targets}
+    if not wanted:
+        return
+    links = PageLink.objects.filter(
+        to_language__in={language for language, _slug in wanted}, to_slug__in={slug for _language, slug in wanted}
     )
-    for pk in sorted(set(linking)):
+    if rendered is not None:
+        links = links.exclude(from_page=rendered)
+    linking = {pk for pk, *target in links.values_list("from_page_id", "to_language", "to_slug") if tuple(target) in wanted}
+    for pk in sorted(linking):
         other = _lock(WikiPage(pk=pk))
         revision = other.current_revision
         if revision is not None:
@@ -171,7 +184,14 @@ def _turn_red_links_blue(page: WikiPage) -> None:
             revision.save(update_fields=["html"])
 
 
-def _translation_taken(translation_of: WikiPage, language: str) -> WikiError | None:
+def _refusal_naming(existing: WikiPage, *, author, code: str, named, unnamed) -> WikiError:
+    """A refusal because of ``existing``, named (title and link) only to an author who may read it."""
+    if may_read(author, existing):
+        return WikiError(named % {"title": existing.title}, code=code, page=existing)
+    return WikiError(unnamed, code=code)
+
+
+def _translation_taken(translation_of: WikiPage, language: str, author) -> WikiError | None:
     if translation_of.language == language:
         return WikiError(
             _("A translation must be in another language than the page it translates."),
@@ -179,23 +199,27 @@ def _translation_taken(translation_of: WikiPage, language: str) -> WikiError | N
             page=translation_of,
         )
     existing = WikiPage.objects.filter(translation_group=translation_of.translation_group, language=language).first()
-    if existing is not None:
-        return WikiError(
-            _("This page already has a translation in that language: %(title)s.") % {"title": existing.title},
-            code="translation_exists",
-            page=existing,
-        )
-    return None
+    if existing is None:
+        return None
+    return _refusal_naming(
+        existing,
+        author=author,
+        code="translation_exists",
+        named=_("This page already has a translation in that language: %(title)s."),
+        unnamed=_("This page already has a translation in that language, in a group you cannot read."),
+    )
 
 
-def _slug_taken(slug: str, language: str) -> WikiError | None:
+def _slug_taken(slug: str, language: str, author) -> WikiError | None:
     existing = WikiPage.objects.filter(language=language, slug=slug).first()
     if existing is None:
         return None
-    return WikiError(
-        _("A page with this name already exists: %(title)s.") % {"title": existing.title},
+    return _refusal_naming(
+        existing,
+        author=author,
         code="slug_taken",
-        page=existing,
+        named=_("A page with this name already exists: %(title)s."),
+        unnamed=_("A page with this name already exists, in a group you cannot read. Choose another title."),
     )
 
 
@@ -209,9 +233,16 @@ def page_create(
     author,
     translation_of: WikiPage | None = None,
     tags: Iterable[str] = (),
+    scope: str = "",
+    private: bool = False,
 ) -> WikiPage:
-    """A new page with its first revision; as a translation, it joins the other page's translation group."""
+    """A new page with its first revision, owned by ``scope`` (a group's key, "" none), ``private`` to its readers.
+
+    As a translation, it joins the other page's translation group, and its scope when none is given.
+    """
     _check_author(author)
+    if translation_of is not None and not may_read(author, translation_of):
+        raise WikiError(_("The page this should translate no longer exists."), code="no_origin")
     title = " ".join(title.split())
     if not title:
         raise WikiError(_("Give the page a title."), code="no_title")
@@ -233,25 +264,31 @@ def page_create(
     summary = _check_summary(summary)
     tags = _clean_tags(tags)
     _check_rate(author)
-    refusal = _slug_taken(slug, language) or (translation_of and _translation_taken(translation_of, language))
+    refusal = _slug_taken(slug, language, author) or (
+        translation_of and _translation_taken(translation_of, language, author)
+    )
     if refusal:
         raise refusal
-    page = WikiPage(title=title, slug=slug, language=language)
+    page = WikiPage(title=title, slug=slug, language=language, scope=scope, private=private)
     if translation_of is not None:
         page.translation_group = translation_of.translation_group
+        if not scope:
+            page.scope, page.private = translation_of.scope, translation_of.private
     try:
         # A savepoint: when a concurrent request wins the insert, say which rule it broke.
         with transaction.atomic():
             page.save(force_insert=True)
     except IntegrityError:
-        refusal = _slug_taken(slug, language) or (translation_of and _translation_taken(translation_of, language))
+        refusal = _slug_taken(slug, language, author) or (
+            translation_of and _translation_taken(translation_of, language, author)
+        )
         if refusal:
             raise refusal from None
         raise
     _append(page, text=text, summary=summary, author=author, parent=None)
     if tags:
         page.tags.set(tags)
-    _turn_red_links_blue(page)
+    _render_links_again([page], rendered=page)
     return page
 
 
@@ -334,3 +371,20 @@ def page_protect(*, page: WikiPage, protected: bool, by) -> WikiPage:
         locked.save(update_fields=["protected"])
     _refresh(page, locked)
     return page
+
+
+@transaction.atomic
+def scope_set_private(*, scope: str, private: bool) -> int:
+    """Make every page of ``scope`` private to its readers, or public: its group's visibility changed.
+
+    Each page is saved, so that the search index, the wiki's cache and a host's page cache follow;
+    links to the pages from elsewhere are rendered again. Returns how many pages changed.
+    """
+    if not scope:
+        raise ValueError("scope_set_private needs a scope: the pages of no scope are everyone's")
+    pages = list(WikiPage.objects.select_for_update().filter(scope=scope).exclude(private=private).order_by("pk"))
+    for page in pages:
+        page.private = private
+        page.save(update_fields=["private"])
+    _render_links_again(pages)
+    return len(pages)

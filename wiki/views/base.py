@@ -23,6 +23,7 @@ STATUS = {
     "anonymous": 403,
     "forbidden": 403,
     "protected": 403,
+    "no_page": 404,
     "no_revision": 404,
     "no_origin": 404,
     "conflict": 409,
@@ -97,14 +98,14 @@ def query_with(request, **values) -> str:
 def missing(request, value: str):
     """404 with what can be done: read it in another language, or create it (and who links to it)."""
     language = page_language()
-    elsewhere = selectors.page_elsewhere(value=value, language=language)
+    elsewhere = selectors.page_elsewhere(value=value, language=language, reader=request.user)
     slug = slug_for(value)
     context = {
         "value": value,
         "elsewhere": elsewhere,
         "elsewhere_language": language_name(elsewhere.language) if elsewhere else "",
         "language_name": language_name(language),
-        "linking": selectors.backlinks(language=language, slug=slug)[:50] if slug else [],
+        "linking": selectors.backlinks(language=language, slug=slug, reader=request.user)[:50] if slug else [],
         "can_create": bool(slug),
     }
     return render(request, "wiki/missing.html", context, status=404)
@@ -113,15 +114,17 @@ def missing(request, value: str):
 def page_or_response(request, slug: str, *, follow_translation: bool) -> WikiPage | HttpResponse:
     """The page the URL names; else the 404 page, or a redirect to its own slug or to its translation.
 
+    A page the reader may not read is not there for them: the same 404 page as for no page at all.
     Revision numbers belong to one page, so views that take them do not follow translations.
     """
     language = page_language()
     match = request.resolver_match
-    page = selectors.page_get(language=language, value=slug)
+    reader = request.user
+    page = selectors.page_get(language=language, value=slug, reader=reader)
     query = request.GET.urlencode()
     if page is None and follow_translation:
-        elsewhere = selectors.page_elsewhere(value=slug, language=language)
-        page = selectors.page_translation(elsewhere, language) if elsewhere else None
+        elsewhere = selectors.page_elsewhere(value=slug, language=language, reader=reader)
+        page = selectors.page_translation(elsewhere, language, reader=reader) if elsewhere else None
         query = ""
     if page is None:
         return missing(request, slug)

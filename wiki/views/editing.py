@@ -11,6 +11,7 @@ from suite.rendering import render
 from .. import selectors, services
 from ..errors import EditConflict, WikiError
 from ..forms import PageCreateForm, PageEditForm, PreviewForm
+from ..scopes import provider
 from .base import (
     coordinator_required,
     editor_required,
@@ -25,10 +26,13 @@ from .base import (
 )
 
 
-def form_page(request, form, *, page=None, origin=None, preview=None, error=None, conflict=None, status=200):
+def form_page(
+    request, form, *, page=None, origin=None, scope=None, preview=None, error=None, conflict=None, status=200
+):
     context = {
         "form": form,
         "wiki_page": page,
+        "scope": scope,
         "origin": origin,
         "origin_language": language_name(origin.language) if origin else "",
         "language_name": language_name(page_language()),
@@ -55,40 +59,45 @@ def with_preview(request, form, **context):
 
 @member_required
 def create(request):
+    """The new-page form; in a group's scope when the query names one (``?space=…``, as the provider reads it).
+
+    The form posts to this same address, query and all, so the scope stays through preview and refusals.
+    """
+    scope = provider().for_new_page(request)  # 404 or 403 for a scope the member may not write in
     if request.method == "POST":
-        return create_page(request)
+        return create_page(request, scope)
     language = page_language()
     title = request.GET.get("title", "").strip()
     origin = None
     if "translation_of" in request.GET:
-        origin = selectors.page_by_id(request.GET["translation_of"])
+        origin = selectors.page_by_id(request.GET["translation_of"], reader=request.user)
         if origin is None:
             message = _("The page this should translate no longer exists.")
             return error_page(request, WikiError(message, code="no_origin"))
-        existing = selectors.page_translation(origin, language)
+        existing = selectors.page_translation(origin, language, reader=request.user)
         if existing:
             messages.info(
                 request, _("This page is already written in %(language)s.") % {"language": language_name(language)}
             )
             return redirect("wiki:page", slug=existing.slug)
-    elif title and (existing := selectors.page_get(language=language, value=title)):
+    elif title and (existing := selectors.page_get(language=language, value=title, reader=request.user)):
         return redirect("wiki:edit", slug=existing.slug)
     initial = {"title": title, "translation_of": origin.pk if origin else None}
     if origin:
         initial["text"] = origin.text
         initial["summary"] = _("Translated from %(language)s") % {"language": language_name(origin.language)}
-    return form_page(request, PageCreateForm(initial=initial), origin=origin)
+    return form_page(request, PageCreateForm(initial=initial), origin=origin, scope=scope)
 
 
-def create_page(request):
-    form = PageCreateForm(request.POST)
+def create_page(request, scope):
+    form = PageCreateForm(request.POST, reader=request.user)
     if not form.is_valid():
-        origin = selectors.page_by_id(request.POST.get("translation_of"))
-        return form_page(request, form, origin=origin, status=400)
+        origin = selectors.page_by_id(request.POST.get("translation_of"), reader=request.user)
+        return form_page(request, form, origin=origin, scope=scope, status=400)
     data = form.cleaned_data
     origin = data["translation_of"]
     if "preview" in request.POST:
-        return with_preview(request, form, origin=origin)
+        return with_preview(request, form, origin=origin, scope=scope)
     try:
         page = services.page_create(
             title=data["title"],
@@ -98,9 +107,11 @@ def create_page(request):
             author=request.user,
             translation_of=origin,
             tags=data["tags"],
+            scope=scope.key if scope else "",
+            private=scope.private if scope else False,
         )
     except WikiError as error:
-        return refused_form(request, form, error, origin=origin)
+        return refused_form(request, form, error, origin=origin, scope=scope)
     messages.success(request, _("The page is created."))
     return redirect("wiki:page", slug=page.slug)
 

@@ -13,6 +13,7 @@ from suite.rendering import render
 from .. import rules, selectors
 from ..forms import RecentChangesForm, SearchForm
 from ..models import Revision, WikiPage
+from ..scopes import Scope, provider
 from .base import (
     error_page,
     language_name,
@@ -26,7 +27,7 @@ from .base import (
 
 
 def index(request):
-    context = {"pages": paginate(request, selectors.page_list(language=page_language()))}
+    context = {"pages": paginate(request, selectors.page_list(language=page_language(), reader=request.user))}
     return render(request, "wiki/index.html", context)
 
 
@@ -36,19 +37,22 @@ def recent(request):
         context = {"form": form, "rows": recent_rows(request, Revision.objects.none())}
         return render(request, "wiki/recent.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
-    revisions = selectors.recent_changes(language=data.get("language", ""), member=data.get("member"))
+    revisions = selectors.recent_changes(
+        language=data.get("language", ""), member=data.get("member"), reader=request.user
+    )
     rows = selectors.kept(
         "recent",
         get_language(),
         timezone.get_current_timezone_name(),
         request.GET.urlencode(),
+        reader=request.user,
         build=lambda: recent_rows(request, revisions),
     )
     return render(request, "wiki/recent.html", {"form": form, "rows": rows})
 
 
 def recent_rows(request, revisions) -> str:
-    """The rows and the pagination: the same for every member in one language and time zone."""
+    """The rows and the pagination: the same for every reader of the same scopes in one language and time zone."""
     revisions = paginate(request, revisions)
     for revision in revisions:
         revision.language_name = language_name(revision.page.language)
@@ -62,7 +66,8 @@ def search(request):
     if form.is_bound:
         if form.is_valid() and form.cleaned_data["q"]:
             query = form.cleaned_data["q"]
-            results = paginate(request, selectors.page_search(language=page_language(), query=query))
+            pages = selectors.page_search(language=page_language(), query=query, reader=request.user)
+            results = paginate(request, pages)
             for page in results:
                 page.snippet = selectors.search_snippet(page.text, query)
         elif not form.is_valid():
@@ -93,7 +98,8 @@ def read(request, page):
         revision.pk if revision else None,
         get_language(),
         timezone.get_current_timezone_name(),
-        build=lambda: page_parts(page, revision),
+        reader=request.user,
+        build=lambda: page_parts(page, revision, reader=request.user),
     )
     context = {
         "wiki_page": page,
@@ -102,25 +108,31 @@ def read(request, page):
         "page_text": text,
         "other_languages": languages,
         "sections": page_sections(request, page),
+        "scope": scope_of(page),
         "can_edit": rules.may_edit(request.user, page),
         "is_coordinator": rules.is_coordinator(request.user),
     }
     return render(request, "wiki/page.html", context)
 
 
-def page_parts(page: WikiPage, revision) -> tuple[str, str]:
-    """The text with its tags and revision line, and the other languages: the same for every member."""
+def page_parts(page: WikiPage, revision, *, reader) -> tuple[str, str]:
+    """The text with its tags and revision line, and the other languages: the same for every reader of the
+    same scopes."""
     context = {"wiki_page": page, "revision": revision}
     text = render_to_string("wiki/_page_text.html", {**context, "tags": list(page.tags.all())})
-    languages = render_to_string(
-        "wiki/_page_languages.html", {**context, "translations": selectors.page_translations(page)}
-    )
+    translations = selectors.page_translations(page, reader=reader)
+    languages = render_to_string("wiki/_page_languages.html", {**context, "translations": translations})
     return text, languages
+
+
+def scope_of(page: WikiPage) -> Scope | None:
+    """The group the page belongs to, as its provider names it (asked on every read, never cached)."""
+    return provider().describe([page.scope]).get(page.scope) if page.scope else None
 
 
 @with_page()
 def backlinks(request, page):
-    linking = paginate(request, selectors.backlinks(language=page.language, slug=page.slug))
+    linking = paginate(request, selectors.backlinks(language=page.language, slug=page.slug, reader=request.user))
     return render(request, "wiki/backlinks.html", {"wiki_page": page, "linking": linking})
 
 
