@@ -16,6 +16,12 @@ app_settings = AppSettings(
     # Dotted paths of callables ``hook(*, webinar)`` run once when a session has ended (in its
     # transaction): tutor credits and the like, e.g. "timebank.services.tutoring_award".
     SETTLEMENT_HOOKS=(),
+    # Dotted path of an instance of seminars.audiences.Audiences: who belongs to the groups whose
+    # meetings are scheduled "for members of a group". None: the base class (no groups).
+    AUDIENCES=None,
+    # Dotted paths of callables ``hook(*, recording)`` run once when a recording is stored (in its
+    # transaction), e.g. to note it in a group's activity.
+    RECORDING_HOOKS=(),
 )
 
 bbb_settings = AppSettings(

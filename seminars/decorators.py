@@ -8,6 +8,7 @@ import functools
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,19 @@ from django.utils.translation import gettext as _
 from courses.models import CourseModulePage
 
 from .models import Webinar
-from .permissions import can_moderate, can_schedule
+from .permissions import can_moderate, can_schedule, can_see
+
+
+def visible_webinar_or_404(user, pk, queryset=None) -> Webinar:
+    """The session ``pk``, or 404 when there is none or it is a group's meeting hidden from ``user``.
+
+    Every view of one session looks it up here, so a hidden meeting is not found anywhere (page,
+    calendar file, join, waiting room, attendance, management), signed in or not.
+    """
+    webinar = get_object_or_404(Webinar if queryset is None else queryset, pk=pk)
+    if not can_see(user, webinar):
+        raise Http404(_("No such session."))
+    return webinar
 
 
 def moderator_required(view):
@@ -26,7 +39,7 @@ def moderator_required(view):
 
     @functools.wraps(view)
     def wrapped(request, pk, *args, **kwargs):
-        webinar = get_object_or_404(Webinar, pk=pk)
+        webinar = visible_webinar_or_404(request.user, pk)
         if not can_moderate(request.user, webinar):
             raise PermissionDenied(_("Only the session's tutors and coordinators can do this."))
         return view(request, pk, *args, webinar=webinar, **kwargs)
@@ -60,7 +73,7 @@ def signed_in_unless_public(view):
 
     @functools.wraps(view)
     def wrapped(request, pk, *args, **kwargs):
-        webinar = get_object_or_404(Webinar, pk=pk)
+        webinar = visible_webinar_or_404(request.user, pk)
         if not request.user.is_authenticated and webinar.audience != Webinar.Audience.PUBLIC:
             return redirect_to_login(reverse("seminars:detail", args=[pk]))
         return view(request, pk, *args, webinar=webinar, **kwargs)

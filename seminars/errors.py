@@ -12,7 +12,8 @@ class SeminarError(Refusal):
 
 class ScheduleError(SeminarError):
     """Scheduling, moving or cancelling refused: ``bad_series``, ``unknown_zone``, ``nonexistent_time``,
-    ``not_scheduled`` (only a session that has not started moves), ``not_cancellable``."""
+    ``no_group`` (a group's meeting names no group), ``group_with_module``, ``not_scheduled`` (only a
+    session that has not started moves), ``not_cancellable``."""
 
 
 class JoinError(SeminarError):

@@ -21,8 +21,13 @@ class WhenForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=15, max_value=600, initial=120)
 
 
+def form_audiences():
+    """The audiences a tutor picks from: a group's meeting is scheduled by the group's app, which names the group."""
+    return [(value, label) for value, label in Webinar.Audience.choices if value != Webinar.Audience.GROUP]
+
+
 class ScheduleForm(WhenForm):
-    audience = forms.ChoiceField(label=_("Who may join"), choices=Webinar.Audience.choices)
+    audience = forms.ChoiceField(label=_("Who may join"), choices=form_audiences)
     record = forms.BooleanField(label=_("Record the session"), required=False)
     max_participants = forms.IntegerField(label=_("Maximum participants (0: no limit)"), min_value=0, initial=0)
     occurrences = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=52, initial=1)

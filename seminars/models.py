@@ -23,6 +23,8 @@ class Webinar(models.Model):
         ENROLLED = "enrolled", _("members enrolled in the module")
         MEMBERS = "members", _("all members")
         PUBLIC = "public", _("anyone, with a name")
+        # A group's meeting (e.g. a space's): who belongs is the SEMINARS_AUDIENCES provider's answer.
+        GROUP = "group", _("members of a group")
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")
@@ -48,6 +50,8 @@ class Webinar(models.Model):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=120)
     tutors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("tutors"), related_name="tutored_webinars")
     audience = models.CharField(_("who may join"), max_length=10, choices=Audience.choices, default=Audience.ENROLLED)
+    # The group's opaque key ("space:12") when audience is GROUP, else "": stored, never interpreted.
+    audience_group = models.CharField(_("group"), max_length=64, blank=True, db_index=True)
     record = models.BooleanField(_("record the session"), default=False)
     max_participants = models.PositiveIntegerField(_("maximum participants"), default=0, help_text=_("0: no limit"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)

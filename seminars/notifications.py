@@ -16,6 +16,7 @@ from suite.links import absolute_url
 from suite.members import member_locale
 
 from . import ics
+from .audiences import audiences
 from .models import Notice, Webinar
 
 # Each reminder goes while the start is within its window before the lead: a session moved to
@@ -27,9 +28,11 @@ REMINDER_LEADS = {
 
 
 def webinar_recipients(webinar: Webinar):
-    """The session's tutors and, for a module's session, its enrolled members."""
+    """The session's tutors and, for a module's session, its enrolled members; for a group's, the group's members."""
     query = Q(tutored_webinars=webinar)
-    if webinar.module_id:
+    if webinar.audience == Webinar.Audience.GROUP:
+        query |= Q(pk__in=audiences().members(webinar.audience_group).values("pk"))
+    elif webinar.module_id:
         query |= Q(enrolments__module_id=webinar.module_id, enrolments__status=Enrolment.Status.ACTIVE)
     return get_user_model().objects.filter(query).exclude(email="").distinct()
 

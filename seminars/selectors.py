@@ -1,6 +1,8 @@
 """Reads of the seminars app, each in a fixed number of queries."""
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.db import connections
@@ -10,24 +12,52 @@ from django.utils import timezone
 from courses.models import Enrolment
 from courses.selectors import member_enrolment
 
+from .audiences import audiences
 from .models import CalendarFeed, Recording, Webinar
-from .permissions import can_join, can_moderate, is_coordinator
+from .permissions import can_join, can_moderate, is_coordinator, is_group_meeting
 
 LIVE_ENROLMENT = [Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED]
 
 
+NOT_GROUP = ~Q(audience=Webinar.Audience.GROUP)
+
+
+def _member_groups(user) -> list[str]:
+    """The keys of the groups a signed-in ``user`` belongs to (the provider's answer; none by default)."""
+    return list(audiences().groups_of(user)) if user.is_authenticated else []
+
+
+def _group_kind(groups: list[str]) -> list[Q]:
+    """The group meetings of ``groups``, as a kind of visible session (none when no groups)."""
+    return [Q(audience=Webinar.Audience.GROUP, audience_group__in=groups)] if groups else []
+
+
+def _visible_kinds(user) -> list[Q]:
+    """Each kind of session a signed-in, non-coordinator ``user`` may see, as an indexed filter of its own.
+
+    A session of no module (a research meeting) is for every member; a group's meeting is not: only
+    for its groups' members (and its tutors), whatever its module.
+    """
+    enrolled = Enrolment.objects.filter(member=user, status__in=LIVE_ENROLMENT).values("module_id")
+    tutored = Webinar.tutors.through.objects.filter(user=user).values("webinar_id")
+    return [
+        Q(audience=Webinar.Audience.PUBLIC),
+        Q(audience=Webinar.Audience.MEMBERS),
+        Q(module__isnull=True) & NOT_GROUP,
+        Q(module_id__in=enrolled) & NOT_GROUP,
+        Q(pk__in=tutored),
+        *_group_kind(_member_groups(user)),
+    ]
+
+
 def visible_webinars(user):
-    """Sessions the user may join: public ones, all-member ones, those of their modules, their own."""
-    query = Q(audience=Webinar.Audience.PUBLIC)
-    if user.is_authenticated:
-        if is_coordinator(user):
-            return Webinar.objects.all()
-        enrolled = Enrolment.objects.filter(member=user, status__in=LIVE_ENROLMENT).values("module_id")
-        tutored = Webinar.tutors.through.objects.filter(user=user).values("webinar_id")
-        query |= Q(audience=Webinar.Audience.MEMBERS) | Q(module__isnull=True)
-        query |= Q(module_id__in=enrolled) | Q(pk__in=tutored)
+    """Sessions the user may join: public ones, all-member ones, those of their modules and groups, their own."""
+    if not user.is_authenticated:
+        return Webinar.objects.filter(audience=Webinar.Audience.PUBLIC)
+    if is_coordinator(user):
+        return Webinar.objects.all()
     # Subqueries, not joins: no DISTINCT over whole rows, so the database pages the list cheaply.
-    return Webinar.objects.filter(query)
+    return Webinar.objects.filter(functools.reduce(operator.or_, _visible_kinds(user)))
 
 
 # A session stays listed this long after its start, so a late-comer still finds a running one.
@@ -99,15 +129,7 @@ def _merged_page(user, *, start: int, size: int) -> list[Webinar]:
     order until it had a page; each kind alone is an indexed list, so the first ``start + size`` of
     each are enough: their union, sorted, holds the page. Then the page's rows with their modules.
     """
-    enrolled = Enrolment.objects.filter(member=user, status__in=LIVE_ENROLMENT).values("module_id")
-    tutored = Webinar.tutors.through.objects.filter(user=user).values("webinar_id")
-    kinds = [
-        Q(audience=Webinar.Audience.PUBLIC),
-        Q(audience=Webinar.Audience.MEMBERS),
-        Q(module__isnull=True),
-        Q(module_id__in=enrolled),
-        Q(pk__in=tutored),
-    ]
+    kinds = _visible_kinds(user)
     first_keys = [not_over(Webinar.objects.filter(kind)).order_by("starts_at", "id") for kind in kinds]
     parts = [webinars.values_list("starts_at", "id")[: start + size] for webinars in first_keys]
     # SQLite takes a LIMIT inside a UNION only in a subquery, which Django does not write: so, by hand.
@@ -121,11 +143,12 @@ def _merged_page(user, *, start: int, size: int) -> list[Webinar]:
 
 
 def member_feed_webinars(member):
-    """The personal calendar: sessions of the modules the member is enrolled in, and those they tutor."""
+    """The personal calendar: sessions of the member's modules and groups, and those they tutor."""
     enrolled = Enrolment.objects.filter(member=member, status__in=LIVE_ENROLMENT).values("module_id")
     tutored = Webinar.tutors.through.objects.filter(user=member).values("webinar_id")
-    # Two indexed subqueries, not a join with DISTINCT: that scanned every session (30 ms at 20k).
-    return Webinar.objects.filter(Q(module_id__in=enrolled) | Q(pk__in=tutored)).order_by("starts_at", "id")
+    kinds = [Q(module_id__in=enrolled) & NOT_GROUP, Q(pk__in=tutored), *_group_kind(_member_groups(member))]
+    # Indexed subqueries, not a join with DISTINCT: that scanned every session (30 ms at 20k).
+    return Webinar.objects.filter(functools.reduce(operator.or_, kinds)).order_by("starts_at", "id")
 
 
 def module_webinars(module):
@@ -143,7 +166,9 @@ def module_recordings(module, user) -> list[Recording]:
     # The module page has looked the enrolment up already: this reuses it.
     enrolment = member_enrolment(module=module, member=user)
     enrolled = enrolment is not None and enrolment.status in LIVE_ENROLMENT
-    return list(recordings if enrolled else recordings.filter(open_to_all | Q(webinar__tutors=user)).distinct())
+    if enrolled:  # a group's meeting has no module (webinar_schedule refuses one): this keeps it so
+        return list(recordings.exclude(webinar__audience=Webinar.Audience.GROUP))
+    return list(recordings.filter(open_to_all | Q(webinar__tutors=user)).distinct())
 
 
 @dataclass
@@ -156,6 +181,7 @@ class SessionView:
     tutors: list
     recordings: list[Recording]
     room_open: bool
+    group: tuple[str, str] | None  # a group's meeting: the group's label and URL, as the provider describes it
 
 
 def session_view(webinar: Webinar, user, *, now: datetime.datetime | None = None) -> SessionView:
@@ -169,6 +195,7 @@ def session_view(webinar: Webinar, user, *, now: datetime.datetime | None = None
         tutors=list(webinar.tutors.all()),
         recordings=list(recordings) if joinable else [],
         room_open=(now or timezone.now()) >= webinar.opens_at,
+        group=audiences().describe(webinar.audience_group) if is_group_meeting(webinar) else None,
     )
 
 

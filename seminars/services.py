@@ -62,15 +62,27 @@ def webinar_schedule(
     unit=None,
     description: str = "",
     audience: str = Webinar.Audience.ENROLLED,
+    audience_group: str = "",
     record: bool = False,
     max_participants: int = 0,
     occurrences: int = 1,
     every_weeks: int = 1,
     translations: dict | None = None,
 ) -> list[Webinar]:
-    """One session, or a series every ``every_weeks`` weeks at the same local time (across DST)."""
+    """One session, or a series every ``every_weeks`` weeks at the same local time (across DST).
+
+    A group's meeting (audience GROUP) names its group by key (``audience_group``, e.g. "space:12")
+    and belongs to no module: its audience is the group's, never a module's.
+    """
     if occurrences < 1 or every_weeks < 1 or duration_minutes < 1:
         raise ScheduleError(_("Give at least one session, a week apart or more."), code="bad_series")
+    if audience == Webinar.Audience.GROUP:
+        if not audience_group or len(audience_group) > Webinar._meta.get_field("audience_group").max_length:
+            raise ScheduleError(_("A meeting for the members of a group must name the group."), code="no_group")
+        if module is not None:
+            raise ScheduleError(_("A meeting of a group cannot belong to a module."), code="group_with_module")
+    elif audience_group:
+        raise ValueError("audience_group is only for a meeting whose audience is GROUP")
     starts = [
         local_to_utc(start_local + datetime.timedelta(weeks=every_weeks * n), timezone_name) for n in range(occurrences)
     ]
@@ -86,6 +98,7 @@ def webinar_schedule(
             timezone=timezone_name,
             duration_minutes=duration_minutes,
             audience=audience,
+            audience_group=audience_group,
             record=record,
             max_participants=max_participants,
             series_id=series_id,
@@ -173,6 +186,8 @@ def webinar_join(
     if webinar.status == Status.ENDED:
         raise JoinError(_("This session has ended."), code="ended")
     if not can_join(user, webinar):
+        if webinar.audience == Webinar.Audience.GROUP:
+            raise JoinError(_("This meeting is only for the members of its group."), code="forbidden")
         raise JoinError(_("This session is only for members enrolled in its module."), code="forbidden")
     moderator = can_moderate(user, webinar)
     if now < webinar.opens_at and not moderator:
@@ -244,19 +259,28 @@ def attendance_sync(*, webinar: Webinar, attendees, now: datetime.datetime | Non
 
 
 def recordings_sync(*, webinar: Webinar, recordings) -> int:
-    """Store the recordings BBB reports; the record id is unique, so repeats add nothing."""
+    """Store the recordings BBB reports; the record id is unique, so repeats add nothing.
+
+    Each new recording runs the recording hooks in the transaction that stores it: a hook that
+    fails leaves the recording unstored, for the next callback or poll, and a stored one never
+    runs them again.
+    """
     added = 0
     for recording in recordings:
-        _obj, created = Recording.objects.update_or_create(
-            record_id=recording.record_id,
-            defaults={
-                "webinar": webinar,
-                "published": recording.published,
-                "playback_url": recording.playback_url or "",
-                "started_at": recording.start_time,
-                "ended_at": recording.end_time,
-            },
-        )
+        with transaction.atomic():
+            stored, created = Recording.objects.update_or_create(
+                record_id=recording.record_id,
+                defaults={
+                    "webinar": webinar,
+                    "published": recording.published,
+                    "playback_url": recording.playback_url or "",
+                    "started_at": recording.start_time,
+                    "ended_at": recording.end_time,
+                },
+            )
+            if created:
+                for path in app_settings.RECORDING_HOOKS:
+                    import_string(path)(recording=stored)
         added += created
     return added
 

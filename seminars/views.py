@@ -19,7 +19,7 @@ from suite.rendering import render
 
 from . import ics, services
 from .bbb import BBBError
-from .decorators import moderator_required, scheduler_required, signed_in_unless_public
+from .decorators import moderator_required, scheduler_required, signed_in_unless_public, visible_webinar_or_404
 from .errors import CallbackError, JoinError, ScheduleError, SeminarError
 from .forms import ScheduleForm, WhenForm
 from .models import Recording, Webinar
@@ -42,6 +42,8 @@ REFUSAL_STATUS = {
     "no_name": 400,
     "no_consent": 400,
     "bad_series": 400,
+    "no_group": 400,
+    "group_with_module": 400,
     "unknown_zone": 400,
     "nonexistent_time": 400,
     "bad_token": 401,
@@ -72,7 +74,7 @@ def webinar_list(request):
 
 def webinar_detail(request, pk, *, error: str = "", status: int = 200):
     """The session's page; with ``error``, the reason a click on it was refused, under ``status``."""
-    webinar = get_object_or_404(Webinar.objects.select_related("module"), pk=pk)
+    webinar = visible_webinar_or_404(request.user, pk, Webinar.objects.select_related("module"))
     view = session_view(webinar, request.user)
     context = {
         "webinar": webinar,
@@ -83,6 +85,7 @@ def webinar_detail(request, pk, *, error: str = "", status: int = 200):
         "recordings": view.recordings,
         "error": error,
         "room_open": view.room_open,
+        "group": view.group,
     }
     return render(request, "seminars/detail.html", context, status=status)
 
@@ -120,13 +123,13 @@ def webinar_join(request, pk, *, webinar):
 @never_cache
 def webinar_wait(request, pk):
     """For a learner who came before the tutor: refreshes itself until the room is open."""
-    webinar = get_object_or_404(Webinar, pk=pk)
+    webinar = visible_webinar_or_404(request.user, pk)
     return render(request, "seminars/wait.html", {"webinar": webinar, "translated_object": webinar})
 
 
 @never_cache
 def webinar_status(request, pk):
-    webinar = get_object_or_404(Webinar, pk=pk)
+    webinar = visible_webinar_or_404(request.user, pk)
     return JsonResponse({"status": webinar.status})
 
 
@@ -207,7 +210,7 @@ def webinar_cancel(request, pk, *, webinar):
 
 @login_required
 def attendance(request, pk):
-    webinar = get_object_or_404(Webinar, pk=pk)
+    webinar = visible_webinar_or_404(request.user, pk)
     rows, moderator = visible_attendances(webinar, request.user), can_moderate(request.user, webinar)
     if request.GET.get("format") == "csv" and moderator:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -243,7 +246,7 @@ def recording_manage(request, pk, record_id, *, webinar):
 
 @require_GET
 def webinar_ics(request, pk):
-    webinar = get_object_or_404(Webinar, pk=pk)
+    webinar = visible_webinar_or_404(request.user, pk)
     return ics.feed_response(request, Webinar.objects.filter(pk=pk), name=webinar.title, filename=f"session-{pk}.ics")
 
 
