@@ -67,3 +67,26 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var
+
+# The wiki's maps draw with mermaid, pinned from npm and vendored (committed: run and test need no npm).
+# `make vendor` fetches the pinned version again and installs it only if it matches the committed
+# sha256 sums; `make vendor-check` checks the committed copy against them and the pin.
+MERMAID_VERSION := 12.4.0
+MERMAID_DIR := wiki/static/wiki/vendor/mermaid
+
+.PHONY: vendor vendor-check
+vendor:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null && tar xzf mermaid-$(MERMAID_VERSION).tgz) && \
+	mkdir "$$tmp/out" && cp "$$tmp/package/dist/mermaid.min.js" "$$tmp/package/LICENSE" "$$tmp/out/" && \
+	if ! (cd "$$tmp/out" && sha256sum --check --quiet "$(CURDIR)/$(MERMAID_DIR)/SHA256SUMS"); then \
+		echo "mermaid $(MERMAID_VERSION) from npm does not match $(MERMAID_DIR)/SHA256SUMS. If you changed"; \
+		echo "MERMAID_VERSION on purpose, review the release and put these lines in that file:"; \
+		(cd "$$tmp/out" && sha256sum mermaid.min.js LICENSE); exit 1; \
+	fi && \
+	cp "$$tmp/out/mermaid.min.js" "$$tmp/out/LICENSE" $(MERMAID_DIR)/ && \
+	echo $(MERMAID_VERSION) > $(MERMAID_DIR)/VERSION && \
+	echo "mermaid $(MERMAID_VERSION) vendored in $(MERMAID_DIR)"
+
+vendor-check:
+	cd $(MERMAID_DIR) && sha256sum --check --quiet SHA256SUMS && grep -qx '$(MERMAID_VERSION)' VERSION

@@ -6,12 +6,21 @@ writer's raw HTML produce, only the tags, attributes, classes and URL schemes na
 survive. Ids are prefixed (and in-page ``#fragment`` links with them) so that a page's text
 cannot clobber the ids of the surrounding site.
 
+A fenced ```` ```mermaid ```` block is a diagram (a map): it is stored as its source, escaped
+text in a ``<pre class="mermaid-source">`` inside a ``<figure class="wiki-map">`` with a caption,
+which wiki/static/wiki/maps.js draws in the reader's browser. The figure is put in after
+sanitising, in place of a ``<pre>`` whose class only this rendering knows (a random token): a
+writer's raw HTML cannot pass itself off as a diagram, and the sanitiser keeps no class of its own
+for diagrams. A diagram over ``WIKI_MAX_DIAGRAM_BYTES`` is refused (``too_large``).
+
 Python-Markdown takes time that grows with the square of some constructs and recurses on
 nesting, so a text with too many of them is refused before rendering (``WikiError``, code
 ``too_complex``): a member cannot tie up the server, nor the page's lock, with one save.
 """
 
+import html as html_lib
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -20,10 +29,13 @@ import markdown
 import nh3
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 
+from .conf import app_settings
 from .errors import WikiError
 
 ID_PREFIX = "wiki-"
@@ -99,6 +111,19 @@ MAX_HEADINGS_AND_FENCES = 2000
 MAX_FOOTNOTES = 1000
 
 
+# Python-Markdown's fenced_code: an opening line (fence, then a language or {attributes}), a closing
+# line of the same fence alone. "```mermaid" opens a diagram.
+FENCE_OPENING = re.compile(
+    r"(?P<fence>`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?(?P<lang>[\w#.+-]*)[ ]*(?:hl_lines=(?P<q>[\"']).*?(?P=q)[ ]*)?)$"
+)
+DIAGRAM_LANGUAGE = "mermaid"
+MAP_CLASS, SOURCE_CLASS = "wiki-map", "mermaid-source"
+# Where a diagram's source names it: front matter's "title:", an "accTitle:" line, a timeline's "title".
+DIAGRAM_TITLE = re.compile(r"^[ \t]*(?:title[ \t]*:|title[ \t]|accTitle[ \t]*:)[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
+DIAGRAM_KIND = re.compile(r"^[ \t]*([A-Za-z][\w-]{0,40})", re.MULTILINE)
+MAX_CAPTION = 200
+
+
 @dataclass
 class Rendered:
     html: str
@@ -145,16 +170,115 @@ class WikiLinkProcessor(InlineProcessor):
 
 
 def _existing_slugs(text: str, language: str) -> set[str]:
-    """Which of the pages the text may link to exist: one query, however many links."""
+    """Which of the pages the text may link to exist for every reader: one query, however many links.
+
+    The HTML is stored once for all readers, so a link to a private page is red (wiki/scopes.py).
+    """
     from .models import WikiPage
 
     candidates = {slug_for(match.group(1)) for match in re.finditer(WIKI_LINK, text)} - {""}
     if not candidates:
         return set()
-    return set(WikiPage.objects.filter(language=language, slug__in=candidates).values_list("slug", flat=True))
+    return set(WikiPage.objects.filter(language=language, slug__in=candidates, private=False).values_list("slug", flat=True))
 
 
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+def _fenced_blocks(lines: list[str]):
+    """(first line, closing line, language) of each fenced code block, as fenced_code finds them, in one pass.
+
+    A fence that has no closing line after some line has none after any later one either, so
+    each fence is looked for to the end of the text at most once.
+    """
+    unclosed: dict[str, int] = {}
+    index = 0
+    while index < len(lines):
+        opening = FENCE_OPENING.match(lines[index])
+        fence = opening and opening.group("fence")
+        if not fence or unclosed.get(fence, len(lines)) <= index:
+            index += 1
+            continue
+        closing = re.compile(re.escape(fence) + "[ ]*$")
+        end = next((i for i in range(index + 1, len(lines)) if closing.match(lines[i])), None)
+        if end is None:
+            unclosed[fence] = index
+            index += 1
+            continue
+        yield index, end, opening.group("lang") or ""
+        index = end + 1
+
+
+def _diagrams(lines: list[str]):
+    """(first line, closing line, source) of each ```mermaid block, its size checked."""
+    limit = app_settings.MAX_DIAGRAM_BYTES
+    for start, end, language in _fenced_blocks(lines):
+        if language != DIAGRAM_LANGUAGE:
+            continue
+        source = "\n".join(lines[start + 1 : end])
+        size = len(source.encode())
+        if size > limit:
+            raise WikiError(
+                _(
+                    "A diagram is too large: %(size)s bytes, and a diagram may hold at most %(limit)s. "
+                    "Split it into smaller diagrams."
+                )
+                % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)},
+                code="too_large",
+            )
+        yield start, end, source
+
+
+def _caption(source: str) -> str:
+    """The figure's caption (its accessible name): the title the source gives, else the kind of diagram."""
+    body = re.sub(r"\A\s*---\n.*?\n---[ \t]*\n", "", source, flags=re.DOTALL)  # front matter
+    title = DIAGRAM_TITLE.search(source)
+    if title:
+        return translation.gettext("Diagram: %(title)s") % {"title": title.group(1)[:MAX_CAPTION]}
+    kind = DIAGRAM_KIND.search(re.sub(r"^[ \t]*%%.*$", "", body, flags=re.MULTILINE))
+    return translation.gettext("Diagram (%(kind)s)") % {"kind": kind.group(1) if kind else DIAGRAM_LANGUAGE}
+
+
+class DiagramPreprocessor(Preprocessor):
+    """Takes each ```mermaid block out before fenced_code sees it: a ``<pre>`` of its escaped source, marked by a
+    class only this rendering knows, whose figure and caption ``_figures`` puts in after sanitising."""
+
+    def __init__(self, md, *, token: str, captions: dict[str, str]):
+        super().__init__(md)
+        self.token, self.captions = token, captions
+
+    def run(self, lines: list[str]) -> list[str]:
+        found = list(_diagrams(lines))
+        for start, end, source in reversed(found):
+            name = f"{self.token}-{len(self.captions)}"
+            self.captions[name] = _caption(source)
+            placeholder = self.md.htmlStash.store(f'<pre class="{name}">{html_lib.escape(source)}</pre>')
+            lines[start : end + 1] = ["", placeholder, ""]
+        return lines
+
+
+def _figures(html: str, *, token: str, captions: dict[str, str]) -> str:
+    """Each marked ``<pre>`` of the sanitised HTML in its figure, with its caption (escaped: the writer's words).
+
+    The ``<pre>`` holds escaped text only, so its first ``</pre>`` is its end.
+    """
+
+    def figure(match) -> str:
+        caption = html_lib.escape(captions[match.group(1)], quote=False)
+        return (
+            f'<figure class="{MAP_CLASS}"><figcaption>{caption}</figcaption>'
+            f'<pre class="{SOURCE_CLASS}">{match.group(2)}</pre></figure>'
+        )
+
+    return re.sub(rf'<pre class="({re.escape(token)}-\d+)">(.*?)</pre>', figure, html, flags=re.DOTALL)
+
+
+def has_diagram(html: str) -> bool:
+    """Whether stored HTML holds a diagram: ``<`` is always escaped in text and attributes, so only a figure
+    this module put in can match."""
+    return f'<figure class="{MAP_CLASS}"' in html
+
+
+def _keep_attribute(tag: str, attribute: str, value: str, *, diagrams=frozenset()) -> str | None:
+    if tag == "pre" and attribute == "class":
+        return value if value in diagrams else None
     if attribute == "id":
         return ID_PREFIX + value if SAFE_ID.match(value) else None
     if attribute == "href" and value.startswith("#"):
@@ -166,13 +290,14 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, *, diagrams=frozenset()) -> str:
+    """``diagrams``: the classes of this rendering's diagram ``<pre>``s, the only classes a ``<pre>`` keeps."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep_attribute,
+        attributes={**ALLOWED_ATTRIBUTES, "pre": {"class"}} if diagrams else ALLOWED_ATTRIBUTES,
+        attribute_filter=lambda tag, attribute, value: _keep_attribute(tag, attribute, value, diagrams=diagrams),
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
@@ -230,6 +355,8 @@ def check_renderable(text: str) -> None:
             raise _too_complex()
     if len(HEADING_OR_FENCE.findall(text)) > MAX_HEADINGS_AND_FENCES or text.count("[^") > MAX_FOOTNOTES:
         raise _too_complex()
+    # As the diagrams' preprocessor will see the lines (after Python-Markdown's tab expansion).
+    list(_diagrams(text.expandtabs(4).splitlines()))
     work = 0
     for count in _inline_runs(lines):
         work += count * count
@@ -240,10 +367,11 @@ def check_renderable(text: str) -> None:
 def render(text: str, *, language: str) -> Rendered:
     """The sanitised HTML of a page's Markdown and the slugs of the pages it links to (same language).
 
-    Raises ``WikiError`` (400) for a text that ``check_renderable`` refuses.
+    Raises ``WikiError`` (400, or 413 for a diagram too large) for a text that ``check_renderable`` refuses.
     """
     check_renderable(text)
     links: set[str] = set()
+    token, captions = f"wiki-diagram-{secrets.token_hex(8)}", {}
     with translation.override(language):
         md = markdown.Markdown(
             extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
@@ -261,8 +389,10 @@ def render(text: str, *, language: str) -> Rendered:
             "wiki_link",
             175,  # after code spans and escapes, before Markdown's own [links]
         )
+        md.preprocessors.register(DiagramPreprocessor(md, token=token, captions=captions), "wiki_diagram", 26)
         try:
             html = md.convert(text)
         except RecursionError:  # emphasis or HTML nested thousands deep
             raise _too_complex() from None
-    return Rendered(html=sanitise(html), links=links)
+    html = sanitise(html, diagrams=frozenset(captions))
+    return Rendered(html=_figures(html, token=token, captions=captions) if captions else html, links=links)
