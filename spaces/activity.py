@@ -22,6 +22,10 @@ def activity_url(activity: Activity) -> str:
     if activity.webinar_id:
         return reverse("seminars:detail", kwargs={"pk": activity.webinar_id})
     if activity.document_id:
-        kwargs = {"slug": activity.space.slug, "document_id": activity.document_id, "filename": activity.document.filename}
+        kwargs = {
+            "slug": activity.space.slug,
+            "document_id": activity.document_id,
+            "filename": activity.document.filename,
+        }
         return reverse("spaces:file", kwargs=kwargs)
     return ""

@@ -76,7 +76,9 @@ def digest_send(*, member_id: int, now: datetime.datetime | None = None) -> bool
     since = now - datetime.timedelta(days=DIGEST_DAYS)
     spaces = [
         m.space
-        for m in Membership.objects.filter(ACTIVE, member=member, digest=True).select_related("space").order_by("space__slug")
+        for m in Membership.objects.filter(ACTIVE, member=member, digest=True)
+        .select_related("space")
+        .order_by("space__slug")
     ]
     news = []
     for space in spaces:

@@ -34,7 +34,9 @@ def space_search(spaces, query: str):
     for word in query.split():
         match = Q()
         for field in ("name", "purpose", "slug"):
-            names = [build_localized_fieldname(field, code) for code in AVAILABLE_LANGUAGES] if field != "slug" else [field]
+            names = (
+                [build_localized_fieldname(field, code) for code in AVAILABLE_LANGUAGES] if field != "slug" else [field]
+            )
             for name in names:
                 match |= Q(**{f"{name}__icontains": word})
         spaces = spaces.filter(match)
@@ -111,7 +113,10 @@ def next_meeting(space: Space, *, now: datetime.datetime | None = None):
 
 def member_spaces(member, *, now: datetime.datetime | None = None) -> list[tuple[Space, object]]:
     """The member's spaces, each with its next meeting (or None): for the dashboard, in two queries."""
-    spaces = [m.space for m in Membership.objects.filter(ACTIVE, member=member).select_related("space").order_by("space__slug")]
+    spaces = [
+        m.space
+        for m in Membership.objects.filter(ACTIVE, member=member).select_related("space").order_by("space__slug")
+    ]
     first = {}
     for webinar in meetings_to_come([space.key for space in spaces], now=now):
         first.setdefault(webinar.audience_group, webinar)
@@ -150,4 +155,6 @@ def group_keys(user) -> list[str]:
     """Keys of every space ``user`` is a member of: their meetings are the member's."""
     if not user.is_authenticated:
         return []
-    return [f"{KEY_PREFIX}{pk}" for pk in Membership.objects.filter(ACTIVE, member=user).values_list("space_id", flat=True)]
+    return [
+        f"{KEY_PREFIX}{pk}" for pk in Membership.objects.filter(ACTIVE, member=user).values_list("space_id", flat=True)
+    ]

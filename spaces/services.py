@@ -123,7 +123,9 @@ def _check_may_start(founder) -> None:
         raise SpaceError(_("Sign in to start a space."), code="anonymous")
     permission = app_settings.START_PERMISSION
     if permission and not founder.has_perm(permission):
-        raise SpaceError(_("Starting a space is open to members given that right; ask a coordinator."), code="not_allowed")
+        raise SpaceError(
+            _("Starting a space is open to members given that right; ask a coordinator."), code="not_allowed"
+        )
 
 
 def _clean_name(name: str) -> str:
@@ -259,7 +261,9 @@ def request_answer(*, space: Space, by, member, accept: bool) -> Membership | No
     space = _locked(space)
     membership = _membership(space, member)
     if membership is None or membership.status != Membership.Status.REQUESTED:
-        raise SpaceError(_("There is no request from this member to answer (it may have been answered already)."), code="no_request")
+        raise SpaceError(
+            _("There is no request from this member to answer (it may have been answered already)."), code="no_request"
+        )
     if not accept:
         membership.delete()
         _notify(space, member, Notice.Kind.DECLINED)
@@ -280,11 +284,18 @@ def invitation_create(*, space: Space, by) -> Invitation:
 def invitation_check(invitation: Invitation | None, *, now: datetime.datetime | None = None) -> Invitation:
     """The invitation if it can still be used, else the reason it cannot."""
     if invitation is None:
-        raise SpaceError(_("This invitation link is not known: check that it was copied whole."), code="invitation_unknown")
+        raise SpaceError(
+            _("This invitation link is not known: check that it was copied whole."), code="invitation_unknown"
+        )
     if invitation.used_at is not None:
-        raise SpaceError(_("This invitation has been used already; ask the space's coordinators for a new one."), code="invitation_used")
+        raise SpaceError(
+            _("This invitation has been used already; ask the space's coordinators for a new one."),
+            code="invitation_used",
+        )
     if invitation.expires_at <= (now or timezone.now()):
-        raise SpaceError(_("This invitation has expired; ask the space's coordinators for a new one."), code="invitation_expired")
+        raise SpaceError(
+            _("This invitation has expired; ask the space's coordinators for a new one."), code="invitation_expired"
+        )
     return invitation
 
 
@@ -386,14 +397,16 @@ def file_add(*, space: Space, by, upload, title: str = ""):
 
 
 def _meeting_title(space: Space, language: str) -> str:
-    """"Meeting: <the space's name>" in ``language``, with the name in that language if it has one."""
+    """ "Meeting: <the space's name>" in ``language``, with the name in that language if it has one."""
     name = getattr(space, build_localized_fieldname("name", language), "") or space.name
     with translation.override(language):
         return str(_("Meeting: %(space)s") % {"space": name})[:255]
 
 
 def coordinators(space: Space):
-    return [m.member for m in space.memberships.filter(ACTIVE, role=Membership.Role.COORDINATOR).select_related("member")]
+    return [
+        m.member for m in space.memberships.filter(ACTIVE, role=Membership.Role.COORDINATOR).select_related("member")
+    ]
 
 
 @transaction.atomic
@@ -408,13 +421,14 @@ def meeting_schedule(
     duration_minutes: int = 60,
     record: bool = False,
 ) -> list:
-    """The space's regular meeting: a seminars series whose audience is the space's members, its coordinators as hosts."""
+    """The space's regular meeting: a seminars series for the space's members, its coordinators as hosts."""
     from seminars.models import Webinar
     from seminars.services import webinar_schedule
 
     _check_manager(space, by)
     titles = {
-        build_localized_fieldname("title", language): _meeting_title(space, language) for language in AVAILABLE_LANGUAGES
+        build_localized_fieldname("title", language): _meeting_title(space, language)
+        for language in AVAILABLE_LANGUAGES
     }
     webinars = webinar_schedule(
         title=_meeting_title(space, DEFAULT_LANGUAGE),
@@ -431,9 +445,14 @@ def meeting_schedule(
         translations=titles,
     )
     first = webinars[0].local_start
-    _record(space, Activity.Kind.MEETING, actor=by, subject=first.strftime("%Y-%m-%d %H:%M ") + timezone_name, webinar=webinars[0])
+    _record(
+        space,
+        Activity.Kind.MEETING,
+        actor=by,
+        subject=first.strftime("%Y-%m-%d %H:%M ") + timezone_name,
+        webinar=webinars[0],
+    )
     return webinars
-
 
 
 NOTES_TEMPLATE = _(
@@ -445,11 +464,11 @@ NOTES_TEMPLATE = _(
 
 ## Agenda
 
-1. 
+1.
 
 ## Decisions
 
-- 
+-
 """
 )
 

@@ -2,24 +2,22 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from modeltranslation.settings import AVAILABLE_LANGUAGES
-from modeltranslation.utils import build_localized_fieldname
 
 from suite.members import member_preferences
 from suite.rendering import render
 
 from . import selectors, services
+from .activity import activity_line, activity_url
 from .decorators import coordinators_only, members_only, signed_in, space_from_slug, space_path
 from .errors import SpaceError
 from .forms import FileForm, MeetingForm, SpaceForm
 from .models import Invitation, Membership, Space
-from .activity import activity_line, activity_url
 from .rules import is_coordinator, is_member, may_manage, membership_of
 
 # The HTTP status of each refusal of the services (spaces/errors.py); any other is a 409 Conflict.
@@ -47,18 +45,6 @@ def _page_number(request) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
-def _untranslated(space: Space) -> bool:
-    """True when the reader's language has no name or purpose of its own (the page says so)."""
-    from django.utils.translation import get_language
-
-    language = get_language()
-    if language not in AVAILABLE_LANGUAGES:
-        return False
-    return not getattr(space, build_localized_fieldname("name", language)) or (
-        bool(space.purpose) and not getattr(space, build_localized_fieldname("purpose", language))
-    )
-
-
 def index(request):
     query = request.GET.get("q", "").strip()[:200]
     page = selectors.spaces_page(request.user, query=query, number=_page_number(request))
@@ -70,7 +56,9 @@ def start(request):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    form = SpaceForm(request.POST or None, initial={"visibility": Space.Visibility.PUBLIC, "joining": Space.Joining.OPEN})
+    form = SpaceForm(
+        request.POST or None, initial={"visibility": Space.Visibility.PUBLIC, "joining": Space.Joining.OPEN}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -103,7 +91,8 @@ def space(request, space):
         "pages": selectors.space_pages(space),
         "files": selectors.space_files(space)[:10],
         "activity": selectors.activity_page(space, number=_page_number(request)),
-        "untranslated": _untranslated(space),
+        # The host's layout says "Not yet translated" for the fields of this object shown in English.
+        "translated_object": space,
         "feed_url": _feed_url(request, space),
         "zone": member_preferences(request.user).timezone,
     }
@@ -141,8 +130,12 @@ def join(request, space):
         request,
         {
             Membership.Status.ACTIVE: _("Welcome: you are a member of this space."),
-            Membership.Status.REQUESTED: _("Your request is sent: a coordinator will answer, and you will be told by e-mail."),
-            Membership.Status.WAITING: _("The space is full: you are on its waiting list and will be told when a place is yours."),
+            Membership.Status.REQUESTED: _(
+                "Your request is sent: a coordinator will answer, and you will be told by e-mail."
+            ),
+            Membership.Status.WAITING: _(
+                "The space is full: you are on its waiting list and will be told when a place is yours."
+            ),
         }[membership.status],
     )
     return redirect(space_path(space))
@@ -182,7 +175,9 @@ def edit(request, space):
     if request.method == "POST":
         if form.is_valid():
             try:
-                space = services.space_update(space=space, by=request.user, translations=form.translations(), **form.settings())
+                space = services.space_update(
+                    space=space, by=request.user, translations=form.translations(), **form.settings()
+                )
             except SpaceError as error:
                 form.add_error(None, error.message)
                 status = refusal_status(error)
@@ -215,7 +210,9 @@ MEMBER_ACTIONS = {
     "coordinator": lambda space, by, member: services.role_set(
         space=space, by=by, member=member, role=Membership.Role.COORDINATOR
     ),
-    "member": lambda space, by, member: services.role_set(space=space, by=by, member=member, role=Membership.Role.MEMBER),
+    "member": lambda space, by, member: services.role_set(
+        space=space, by=by, member=member, role=Membership.Role.MEMBER
+    ),
 }
 MEMBER_ACTION_DONE = {
     "accept": _("The request is accepted; the member is told by e-mail."),
@@ -272,7 +269,9 @@ def invitation(request, token: str):
         try:
             services.invitation_accept(token=token, member=request.user)
         except SpaceError as error:
-            return render(request, "spaces/refused.html", {"space": found.space, "error": error}, status=refusal_status(error))
+            return render(
+                request, "spaces/refused.html", {"space": found.space, "error": error}, status=refusal_status(error)
+            )
         messages.success(request, _("Welcome: you are a member of this space."))
         return redirect(space_path(found.space))
     return render(request, "spaces/invitation.html", {"invitation": found, "space": found.space})
@@ -284,10 +283,14 @@ def files(request, space):
     status = 200
     if request.method == "POST":
         if not is_member(space, request.user):
-            return _refusal_page(request, space, SpaceError(_("Only members of this space can share files in it."), code="not_allowed"))
+            return _refusal_page(
+                request, space, SpaceError(_("Only members of this space can share files in it."), code="not_allowed")
+            )
         if form.is_valid():
             try:
-                services.file_add(space=space, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+                services.file_add(
+                    space=space, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
+                )
             except SpaceError as error:
                 form.add_error("file", error.message)
                 status = refusal_status(error)
@@ -296,7 +299,12 @@ def files(request, space):
                 return redirect(reverse("spaces:files", kwargs={"slug": space.slug}))
         else:
             status = 400
-    context = {"space": space, "files": selectors.space_files(space), "form": form, "is_member": is_member(space, request.user)}
+    context = {
+        "space": space,
+        "files": selectors.space_files(space),
+        "form": form,
+        "is_member": is_member(space, request.user),
+    }
     return render(request, "spaces/files.html", context, status=status)
 
 
@@ -307,7 +315,12 @@ def file(request, space, document_id: int, filename: str):
     if document is None:
         raise Http404(_("There is no such file in this space."))
     content_type = mimetypes.guess_type(document.filename)[0] or "application/octet-stream"
-    response = FileResponse(document.file.open("rb"), as_attachment=content_type != "application/pdf", filename=document.filename, content_type=content_type)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=content_type != "application/pdf",
+        filename=document.filename,
+        content_type=content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     if not space.is_public:
         response["Cache-Control"] = "private, no-store"

@@ -21,3 +21,9 @@ def activity_link(activity):
     url = activity_url(activity)
     line = activity_line(activity)
     return format_html('<a href="{}">{}</a>', url, line) if url else line
+
+
+@register.simple_tag
+def activity_text(activity) -> str:
+    """One line of a space's activity as plain text (the weekly digest)."""
+    return activity_line(activity)

@@ -1,10 +1,15 @@
 """Spaces built for each test through the app's own services, so these work in any host that installs spaces."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from spaces.models import Space
 from spaces.services import space_start
 from tests.factories import UserFactory
+
+# The NLU host's layout shows messages and the "Not yet translated" note; a bare host's shows neither.
+BARE_HOST = settings.SETTINGS_MODULE.startswith("tests.hosts.")
 
 
 @pytest.fixture
@@ -17,7 +22,8 @@ def make_space(db, founder):
     """``make_space(name=..., visibility=..., joining=..., member_limit=..., waiting_list=..., founder=...)``."""
 
     def make(name="Study circle", *, by=None, **options):
-        return space_start(founder=by or founder, name=name, translations={"name_en": name}, **options)
+        translations = {"name_en": name, **options.pop("translations", {})}
+        return space_start(founder=by or founder, name=name, translations=translations, **options)
 
     return make
 
@@ -25,3 +31,31 @@ def make_space(db, founder):
 @pytest.fixture
 def members_only(make_space):
     return make_space("Couriers organising", visibility=Space.Visibility.MEMBERS)
+
+
+def signed_in(client, user):
+    """The test client as ``user`` (None: a visitor)."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def translated(message: str, language: str) -> str:
+    """``message`` as a reader of ``language`` must see it: really translated, not the English."""
+    with translation.override(language):
+        shown = translation.gettext(message)
+    if language != "en":
+        assert shown != message, f"no {language} translation of {message!r}"
+    return shown
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def page_text(response) -> str:
+    """What a reader sees on the page: its text, entities decoded, whitespace folded."""
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())

@@ -1,0 +1,93 @@
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic.models import CreateView, EditView
+
+from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
+
+from . import demo
+from .models import Space
+from .selectors import member_spaces, with_member_count
+from .services import EDITABLE, space_start, space_update
+
+hooks.register("load_demo", demo.load_demo)
+
+
+@hooks.register("main_navigation")
+def spaces_navigation(request):
+    return (_("Spaces"), reverse("spaces:index"))
+
+
+TRANSLATED = [build_localized_fieldname(field, code) for field in ("name", "purpose") for code in AVAILABLE_LANGUAGES]
+
+
+def _split(data: dict) -> tuple[dict, dict]:
+    """The form's data as the services take it: settings, and texts per language."""
+    fields = {name: value for name, value in data.items() if name in EDITABLE}
+    return fields, {name: value or "" for name, value in data.items() if name in TRANSLATED}
+
+
+@hooks.register("learning_dashboard_sections")
+def my_spaces(request):
+    """ "My learning" lists the member's spaces, each with its next meeting."""
+    spaces = member_spaces(request.user)
+    return render_to_string("spaces/_my_spaces.html", {"spaces": spaces}, request=request) if spaces else ""
+
+
+class SpaceCreateView(CreateView):
+    """Staff start a space through the same service as members: they are its first coordinator."""
+
+    def save_instance(self):
+        fields, translations = _split(self.form.cleaned_data)
+        name = translations[build_localized_fieldname("name", DEFAULT_LANGUAGE)]
+        return space_start(founder=self.request.user, name=name, translations=translations, **fields)
+
+
+class SpaceEditView(EditView):
+    """Staff edit a space through the same service as its coordinators (a change of visibility reaches its wiki pages)."""
+
+    def save_instance(self):
+        fields, translations = _split(self.form.cleaned_data)
+        space = Space.objects.get(pk=self.object.pk)
+        return space_update(space=space, by=self.request.user, translations=translations, **fields)
+
+
+def front_end_link(space: Space) -> str:
+    return reverse("spaces:space", kwargs={"slug": space.slug})
+
+
+class SpaceViewSet(ModelViewSet):
+    """Every space, for site staff: find, filter, edit, delete; members are managed on the space's own page."""
+
+    model = Space
+    icon = "group"
+    menu_label = gettext_lazy("Spaces")
+    add_to_admin_menu = True
+    add_view_class = SpaceCreateView
+    edit_view_class = SpaceEditView
+    form_fields = [*TRANSLATED, "visibility", "joining", "member_limit", "waiting_list", "logo"]
+    list_filter = ["visibility", "joining"]
+    search_fields = ["name", "slug"]
+    search_backend_name = None
+    list_display = [
+        "name",
+        Column("member_count", label=gettext_lazy("Members")),
+        "visibility",
+        "joining",
+        "created_at",
+        Column("page", label=gettext_lazy("On the site"), accessor=front_end_link),
+    ]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return with_member_count(Space.objects.all())
+
+
+@hooks.register("register_admin_viewset")
+def register_space_viewset():
+    return SpaceViewSet("space_admin")
