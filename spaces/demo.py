@@ -1,4 +1,7 @@
-"""Demo spaces of the Co-operations Research Unit (../shared/demo/research-unit.md); running it again changes nothing."""
+"""Demo spaces of the Co-operations Research Unit (../shared/demo/research-unit.md).
+
+Running it again changes nothing.
+"""
 
 import datetime
 
@@ -39,7 +42,9 @@ STUDY_CIRCLE = {
     "name_en": "Study circle: platform co-ops",
     "name_tr": "Çalışma halkası: platform kooperatifleri",
     "purpose_en": "We read and discuss how workers own and run the platforms they work through.",
-    "purpose_tr": "İşçilerin çalıştıkları platformlara nasıl sahip olup onları nasıl yönettiklerini okuyup tartışıyoruz.",
+    "purpose_tr": (
+        "İşçilerin çalıştıkları platformlara nasıl sahip olup onları nasıl yönettiklerini okuyup tartışıyoruz."
+    ),
 }
 COURIERS = {
     "slug": "couriers-organising",
@@ -82,7 +87,9 @@ def _space(fields: dict, founder, **options) -> Space:
     space = Space.objects.filter(slug=fields["slug"]).first()
     if space is None:
         translations = {name: value for name, value in fields.items() if name != "slug"}
-        space = space_start(founder=founder, name=fields["name_en"], slug=fields["slug"], translations=translations, **options)
+        space = space_start(
+            founder=founder, name=fields["name_en"], slug=fields["slug"], translations=translations, **options
+        )
     return space
 
 
@@ -97,11 +104,16 @@ def _page(space: Space, title: str, text: str, author) -> None:
 
 
 def _next_thursday_16(today: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7), datetime.time(16, 0))
+    return datetime.datetime.combine(
+        today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7), datetime.time(16, 0)
+    )
 
 
 def load_demo(*, scale: int, stdout) -> None:
-    users = {user.username: user for user in get_user_model().objects.filter(username__in=["researcher", "tutor", "steward", "coordinator"])}
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=["researcher", "tutor", "steward", "coordinator"])
+    }
     group = _space(WORKING_GROUP, users["researcher"])
     for name in ("tutor", "steward"):
         _join(group, users[name])
@@ -117,7 +129,12 @@ def load_demo(*, scale: int, stdout) -> None:
         )
     _page(group, AGENDA_TITLE, AGENDA_TEXT, users["researcher"])
     if not group.activities.filter(kind=Activity.Kind.FILE).exists():
-        file_add(space=group, by=users["researcher"], upload=ContentFile(READING_LIST, name="reading-list.md"), title="Reading list")
+        file_add(
+            space=group,
+            by=users["researcher"],
+            upload=ContentFile(READING_LIST, name="reading-list.md"),
+            title="Reading list",
+        )
     _space(STUDY_CIRCLE, users["researcher"], member_limit=10)
     couriers = _space(COURIERS, users["coordinator"], visibility=Space.Visibility.MEMBERS)
     _page(couriers, COURIERS_PAGE_TITLE, COURIERS_PAGE_TEXT, users["coordinator"])
@@ -136,7 +153,11 @@ SCALED_PREFIX = "scaled-space-"
 def ensure_scaled_spaces(count: int) -> int:
     """``count`` spaces written in bulk (a service call each would take long); a second run adds only those missing."""
     User = get_user_model()
-    member_ids = list(User.objects.filter(username__startswith="member").order_by("pk").values_list("pk", flat=True)[: count * 4 + SCALED_MEMBERS])
+    member_ids = list(
+        User.objects.filter(username__startswith="member")
+        .order_by("pk")
+        .values_list("pk", flat=True)[: count * 4 + SCALED_MEMBERS]
+    )
     if len(member_ids) < SCALED_MEMBERS:
         return 0
     wanted = {f"{SCALED_PREFIX}{n:05d}": n for n in range(1, count + 1)}
@@ -165,7 +186,9 @@ def ensure_scaled_spaces(count: int) -> int:
         for k, member_id in enumerate(dict.fromkeys(chosen)):
             role = Membership.Role.COORDINATOR if k == 0 else Membership.Role.MEMBER
             memberships.append(Membership(space=space, member_id=member_id, role=role))
-            activities.append(Activity(space=space, kind=Activity.Kind.JOINED, actor_id=member_id, created_at=space.created_at))
+            activities.append(
+                Activity(space=space, kind=Activity.Kind.JOINED, actor_id=member_id, created_at=space.created_at)
+            )
         pages.append(
             WikiPage(
                 language="en",
@@ -180,15 +203,20 @@ def ensure_scaled_spaces(count: int) -> int:
     pages = WikiPage.objects.bulk_create(pages, batch_size=1000)
     text = "Notes of the working group.\n"
     revisions = Revision.objects.bulk_create(
-        [Revision(page=page, number=1, author_id=None, text=text, html="<p>Notes of the working group.</p>\n") for page in pages],
+        [
+            Revision(page=page, number=1, author_id=None, text=text, html="<p>Notes of the working group.</p>\n")
+            for page in pages
+        ],
         batch_size=1000,
     )
     for page, revision in zip(pages, revisions, strict=True):
         page.current_revision, page.text = revision, text
     WikiPage.objects.bulk_update(pages, ["current_revision", "text"], batch_size=1000)
     Activity.objects.bulk_create(
-        [Activity(space_id=space_id_of(page.scope), kind=Activity.Kind.PAGE, subject=page.title, page=page) for page in pages],
+        [
+            Activity(space_id=space_id_of(page.scope), kind=Activity.Kind.PAGE, subject=page.title, page=page)
+            for page in pages
+        ],
         batch_size=2000,
     )
     return len(spaces)
-

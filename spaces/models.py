@@ -34,7 +34,12 @@ class Space(models.Model):
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     founder = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("founder"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -127,7 +132,12 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("used by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("used by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
@@ -155,7 +165,12 @@ class Activity(models.Model):
     space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # What it is about, as it was then: a page's title, a file's name, a meeting's date.
     subject = models.CharField(_("subject"), max_length=255, blank=True)

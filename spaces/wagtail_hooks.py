@@ -2,13 +2,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic.models import CreateView, EditView
-
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import demo
 from .models import Space
@@ -49,7 +48,7 @@ class SpaceCreateView(CreateView):
 
 
 class SpaceEditView(EditView):
-    """Staff edit a space through the same service as its coordinators (a change of visibility reaches its wiki pages)."""
+    """Staff edit a space through its coordinators' service: a change of visibility reaches its wiki pages."""
 
     def save_instance(self):
         fields, translations = _split(self.form.cleaned_data)

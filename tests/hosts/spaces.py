@@ -1,4 +1,7 @@
-"""spaces and its declared dependencies, seminars (with courses) and wiki, wired by their hooks as docs/plugins.md says."""
+"""spaces and its declared dependencies, seminars (with courses) and wiki, wired by their hooks.
+
+As docs/plugins.md says.
+"""
 
 from .base import *  # noqa: F403
 from .base import installed_apps

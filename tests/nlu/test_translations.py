@@ -15,7 +15,10 @@ from django.utils import translation
 from tests.nlu.processes import PROJECT_ROOT, fresh_environ, run
 
 CATALOGUE = Path("tr", "LC_MESSAGES", "django.po")
-CATALOGUE_FOLDERS = ["locale", *(f"{app}/locale" for app in ("suite", "courses", "seminars", "timebank", "wiki", "spaces"))]
+CATALOGUE_FOLDERS = [
+    "locale",
+    *(f"{app}/locale" for app in ("suite", "courses", "seminars", "timebank", "wiki", "spaces")),
+]
 # What `make messages` leaves out too; every app's source, templates and locale/ are copied.
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "var", "tests", "bench", "test-artifacts", "*_cache", "__pycache__", "*.pyc", "*.mo"
