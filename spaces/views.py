@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from suite.members import member_preferences
@@ -214,12 +215,13 @@ MEMBER_ACTIONS = {
         space=space, by=by, member=member, role=Membership.Role.MEMBER
     ),
 }
+# Lazy: translated when shown, in the language of the request (not the one active when the module was imported).
 MEMBER_ACTION_DONE = {
-    "accept": _("The request is accepted; the member is told by e-mail."),
-    "decline": _("The request is declined; the member is told by e-mail."),
-    "remove": _("The member is removed from the space."),
-    "coordinator": _("The member is now a coordinator."),
-    "member": _("The coordinator is now a member."),
+    "accept": gettext_lazy("The request is accepted; the member is told by e-mail."),
+    "decline": gettext_lazy("The request is declined; the member is told by e-mail."),
+    "remove": gettext_lazy("The member is removed from the space."),
+    "coordinator": gettext_lazy("The member is now a coordinator."),
+    "member": gettext_lazy("The coordinator is now a member."),
 }
 
 

@@ -59,3 +59,34 @@ def page_text(response) -> str:
     from bs4 import BeautifulSoup
 
     return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+# Membership helpers (joining, roles, race and admin tests).
+
+
+def place_of(space, user) -> tuple[str, str] | None:
+    """``(role, status)`` of ``user`` in ``space`` as the database has it now, or None."""
+    from spaces.models import Membership
+
+    membership = Membership.objects.filter(space=space, member=user).first()
+    return None if membership is None else (membership.role, membership.status)
+
+
+def mails_to(user) -> list:
+    """The mails sent so far to ``user`` (django.core.mail.outbox)."""
+    from django.core import mail
+
+    return [message for message in mail.outbox if user.email in message.to]
+
+
+@pytest.fixture
+def add_member(db):
+    """``add_member(space, user=None, **user_fields)``: a member who joined through the service (a new user if none)."""
+    from spaces.services import space_join
+
+    def add(space, user=None, **user_fields):
+        user = user or UserFactory(**user_fields)
+        space_join(space=Space.objects.get(pk=space.pk), member=user)
+        return user
+
+    return add
