@@ -389,9 +389,12 @@ def file_add(*, space: Space, by, upload, title: str = ""):
         space.collection = Collection.get_first_root_node().add_child(name=space.name[:255])
         space.save(update_fields=["collection"])
     title = " ".join((title or os.path.splitext(os.path.basename(upload.name))[0]).split())[:255]
-    document = get_document_model().objects.create(
+    document = get_document_model()(
         title=title or upload.name, file=upload, collection=space.collection, uploaded_by_user=by
     )
+    # Its size (listed with the file) and hash (the ETag of Wagtail's serve view), as Wagtail's own upload sets them.
+    document._set_document_file_metadata()
+    document.save()
     _record(space, Activity.Kind.FILE, actor=by, subject=document.title, document=document)
     return document
 

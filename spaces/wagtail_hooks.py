@@ -90,3 +90,21 @@ class SpaceViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_space_viewset():
     return SpaceViewSet("space_admin")
+
+
+@hooks.register("before_serve_document")
+def members_only_documents(document, request):
+    """Wagtail's own address of a members-only space's file (/documents/<id>/<name>) is no way round the space:
+    404 for everyone outside it, and its members are sent to the space's address, which serves it privately."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from .rules import may_see
+
+    space = Space.objects.filter(collection_id=document.collection_id).first()
+    if space is None or space.is_public:
+        return None
+    if not may_see(space, request.user):
+        raise Http404(_("There is no such file in this space."))
+    kwargs = {"slug": space.slug, "document_id": document.pk, "filename": document.filename}
+    return redirect(reverse("spaces:file", kwargs=kwargs))

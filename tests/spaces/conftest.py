@@ -61,6 +61,27 @@ def page_text(response) -> str:
     return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
+# --- Members and uploads for the tests of what a space holds (pages, files, meetings, activity) -----------
+
+
+def enrol(space, user=None, *, coordinator: bool = False, **user_fields):
+    """``user`` (a new one if None) made an active member of ``space`` through the services, whatever its joining."""
+    from spaces import services
+
+    user = user or UserFactory(**user_fields)
+    invitation = services.invitation_create(space=space, by=space.founder)
+    services.invitation_accept(token=invitation.token, member=user)
+    if coordinator:
+        services.role_set(space=space, by=space.founder, member=user, role="coordinator")
+    return user
+
+
+def upload(name: str = "minutes.pdf", content: bytes = b"%PDF-1.4 minutes of the meeting\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
 # Membership helpers (joining, roles, race and admin tests).
 
 
