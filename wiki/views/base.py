@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from suite.rendering import render
@@ -15,7 +16,7 @@ from suite.rendering import render
 from .. import rules, selectors
 from ..conf import app_settings
 from ..errors import WikiError
-from ..markdown import slug_for
+from ..markdown import has_diagram, slug_for
 from ..models import WikiPage
 
 # The HTTP status of each refusal; any other code is a request to correct (400).
@@ -46,6 +47,33 @@ def error_page(request, error: WikiError, *, page: WikiPage | None = None):
 def plain_text(message: str, *, status: int) -> HttpResponse:
     """An answer to a script (the preview), which shows it as it is."""
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def render_with_diagrams(request, template_name: str, context: dict, *, html: str | None, **kwargs) -> HttpResponse:
+    """``render``; when ``html`` (what the page shows of members' text) has a diagram, with the drawing's script
+    (``diagrams`` in the template) and the Content-Security-Policy it needs on this one answer.
+
+    The site's policy allows no inline style (``default-src 'self'``). mermaid draws with a stylesheet
+    in its SVG and style attributes, and has no setting for a nonce. Of the ways to let it draw, this
+    answer alone gets the narrowest: ``<style>`` elements only with this answer's nonce, which
+    wiki/static/wiki/maps.js gives mermaid's own stylesheet and nothing else (so a stylesheet that got
+    past the sanitiser would still not apply), and style attributes (``style-src-attr 'unsafe-inline'``:
+    mermaid sets dozens, and they can restyle but not fetch from elsewhere, the policy allows only
+    'self'). Scripts stay 'self' only. Browsers without -elem/-attr fall back to the strict policy
+    and show the diagram's source. A nonce must be new in every answer, so such an answer is private
+    (the anonymous page cache and shared caches keep none). A host without django-csp (no
+    ``request.csp_nonce``) gets the script alone.
+    """
+    diagrams = bool(html) and has_diagram(html)
+    lazy_nonce = getattr(request, "csp_nonce", None) if diagrams else None  # lazy: false until read
+    nonce = str(lazy_nonce) if lazy_nonce is not None else ""
+    response = render(request, template_name, {**context, "diagrams": diagrams, "diagram_nonce": nonce}, **kwargs)
+    if nonce:
+        policy = (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("DIRECTIVES", {})
+        styles = list(policy.get("style-src") or policy.get("default-src") or ["'self'"])
+        response._csp_update = {"style-src-elem": [*styles, f"'nonce-{nonce}'"], "style-src-attr": ["'unsafe-inline'"]}
+        patch_cache_control(response, private=True)
+    return response
 
 
 def no_revision(number) -> WikiError:

@@ -22,6 +22,7 @@ from .base import (
     page_language,
     plain_text,
     refusal_status,
+    render_with_diagrams,
     with_page,
 )
 
@@ -40,7 +41,7 @@ def form_page(
         "error": error,
         "conflict": conflict,
     }
-    return render(request, "wiki/form.html", context, status=status)
+    return render_with_diagrams(request, "wiki/form.html", context, html=preview, status=status)
 
 
 def refused_form(request, form, error: WikiError, **context):

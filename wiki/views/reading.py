@@ -21,6 +21,7 @@ from .base import (
     page_language,
     paginate,
     query_with,
+    render_with_diagrams,
     revision_number,
     with_page,
 )
@@ -112,7 +113,7 @@ def read(request, page):
         "can_edit": rules.may_edit(request.user, page),
         "is_coordinator": rules.is_coordinator(request.user),
     }
-    return render(request, "wiki/page.html", context)
+    return render_with_diagrams(request, "wiki/page.html", context, html=revision.html if revision else None)
 
 
 def page_parts(page: WikiPage, revision, *, reader) -> tuple[str, str]:
