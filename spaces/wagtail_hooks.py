@@ -5,12 +5,16 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import demo
 from .models import Space
+from .rules import MANAGE_PERMISSION
 from .selectors import member_spaces, with_member_count
 from .services import EDITABLE, space_start, space_update
 
@@ -60,6 +64,19 @@ def front_end_link(space: Space) -> str:
     return reverse("spaces:space", kwargs={"slug": space.slug})
 
 
+class ManageSpacesPolicy(ModelPermissionPolicy):
+    """Every action of the admin view needs "Can manage every space" (rules.MANAGE_PERMISSION), the right the
+    services ask of staff: Django's add/change_space alone would open forms whose save they refuse."""
+
+    def _get_permission_codename(self, action):
+        return MANAGE_PERMISSION.split(".", 1)[1]
+
+
+register_permission_policy(Space, ManageSpacesPolicy(Space), exact_class=True)
+
+FORM_FIELDS = [*TRANSLATED, "visibility", "joining", "member_limit", "waiting_list", "logo"]
+
+
 class SpaceViewSet(ModelViewSet):
     """Every space, for site staff: find, filter, edit, delete; members are managed on the space's own page."""
 
@@ -69,7 +86,10 @@ class SpaceViewSet(ModelViewSet):
     add_to_admin_menu = True
     add_view_class = SpaceCreateView
     edit_view_class = SpaceEditView
-    form_fields = [*TRANSLATED, "visibility", "joining", "member_limit", "waiting_list", "logo"]
+    form_fields = FORM_FIELDS
+    # Panels of their own: wagtail-modeltranslation gives Space an edit_handler of every field (slug and founder
+    # too, both required), which Wagtail would prefer to form_fields, and no form could be saved.
+    panels = [FieldPanel(name) for name in FORM_FIELDS]
     list_filter = ["visibility", "joining"]
     search_fields = ["name", "slug"]
     search_backend_name = None
