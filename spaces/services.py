@@ -438,7 +438,9 @@ def meeting_schedule(
         start_local=start_local,
         timezone_name=timezone_name,
         duration_minutes=duration_minutes,
-        tutors=coordinators(space),
+        # No tutors: who hosts is the space's coordinators of the day (SEMINARS_AUDIENCES' role), not those of the
+        # day it was scheduled; a tutor would keep seeing and hosting a members-only space's meetings after leaving it.
+        tutors=[],
         created_by=by,
         audience=Webinar.Audience.GROUP,
         audience_group=space.key,

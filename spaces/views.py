@@ -34,6 +34,7 @@ REFUSAL_STATUS = {
     "invitation_expired": 410,
     "file_too_large": 413,
     "file_type": 415,
+    "no_meeting": 404,
 }
 
 

@@ -126,8 +126,10 @@ def test_each_edit_of_a_page_is_news_in_the_space(client, public):
     lines = html(Client().get(f"/en/spaces/{public.slug}/")).select("ol.activity li")
     edits = [li for li in lines if "edited a page" in li.get_text()]
     assert len(edits) == 2
-    assert all(li.a["href"] == "/en/wiki/reading-list/" and "ayse edited a page: Reading list" in li.a.get_text()
-               for li in edits)
+    assert all(
+        li.a["href"] == "/en/wiki/reading-list/" and "ayse edited a page: Reading list" in li.a.get_text()
+        for li in edits
+    )
 
 
 def test_an_edit_of_a_page_of_no_space_is_no_ones_news(client, public, founder):

@@ -74,16 +74,20 @@ def public(make_space, founder):
 def inside(hidden) -> list[str]:
     """Every address inside the members-only space: its own pages, its wiki page's, its meetings'."""
     space, page, document = hidden["space"], hidden["page"], hidden["document"]
-    own = [f"/{language}/spaces/{space.slug}/{tail}" for language in ("en", "tr") for tail in (
-        "",
-        "members/",
-        "files/",
-        f"files/{document.pk}/{document.filename}",
-        "meeting/",
-        "edit/",
-        "activity.atom",
-        "activity.atom?token=not-a-token",
-    )]
+    own = [
+        f"/{language}/spaces/{space.slug}/{tail}"
+        for language in ("en", "tr")
+        for tail in (
+            "",
+            "members/",
+            "files/",
+            f"files/{document.pk}/{document.filename}",
+            "meeting/",
+            "edit/",
+            "activity.atom",
+            "activity.atom?token=not-a-token",
+        )
+    ]
     wiki = [
         f"/en/wiki/{page.slug}/",
         f"/en/wiki/{page.slug}/history/",
