@@ -24,6 +24,10 @@ SUBJECTS = {
 }
 
 
+# A request accepted while every place was taken: the member waits for one, so no "welcome".
+ACCEPTED_WAITING_SUBJECT = _("Your request to join %(space)s")
+
+
 def space_url(space) -> str:
     return absolute_url(reverse("spaces:space", kwargs={"slug": space.slug}))
 
@@ -34,13 +38,23 @@ def notice_mail(*, notice_id: int) -> bool:
     notice = Notice.objects.select_for_update(of=("self",)).select_related("member", "space", "about").get(pk=notice_id)
     if notice.mailed_at or not notice.member.email:
         return False
+    waiting = (
+        notice.kind == Notice.Kind.ACCEPTED
+        and Membership.objects.filter(
+            space=notice.space, member=notice.member, status=Membership.Status.WAITING
+        ).exists()
+    )
     with member_locale(notice.member):
         about = notice.about.get_username() if notice.about else ""
-        subject = SUBJECTS[notice.kind] % {"space": notice.space.name, "member": about}
+        subject = (ACCEPTED_WAITING_SUBJECT if waiting else SUBJECTS[notice.kind]) % {
+            "space": notice.space.name,
+            "member": about,
+        }
         body = render_to_string(
             "spaces/mail/notice.txt",
             {
                 "notice": notice,
+                "waiting": waiting,
                 "about": about,
                 "space": notice.space,
                 "space_url": space_url(notice.space),

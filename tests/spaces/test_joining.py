@@ -513,3 +513,34 @@ def test_a_larger_limit_lets_those_waiting_in(client, with_waiting_list, add_mem
     )
     assert response.status_code == 302
     assert [place_of(with_waiting_list, user)[1] for user in late] == ["active", "active", "waiting"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_request_accepted_into_a_full_space_waits_and_the_member_is_told_so(
+    client, make_space, add_member, founder, sent, language
+):
+    """Accepted while every place is taken: on the waiting list, and the mail says so rather than "welcome"."""
+    space = make_space(
+        "Reading group",
+        joining=Space.Joining.REQUEST,
+        member_limit=1,
+        waiting_list=True,
+        translations={"name_tr": "Okuma grubu"},
+    )
+    asker = UserFactory(language=language)
+    signed_in(client, asker).post(f"/en/spaces/{space.slug}/join/")
+    mail.outbox.clear()
+    with sent():
+        response = signed_in(client, founder).post(f"/en/spaces/{space.slug}/members/{asker.pk}/accept/")
+    assert response.status_code == 302 and place_of(space, asker) == ("member", "waiting")
+    (told,) = mails_to(asker)
+    name = {"en": "Reading group", "tr": "Okuma grubu"}[language]
+    waiting = "The space is full: you are on its waiting list and will be told when a place is yours."
+    assert translated(waiting, language) in told.body
+    assert told.subject != translated("Welcome to %(space)s", language) % {"space": name}
+    assert translated("Your request to join “%(space)s” is accepted: welcome.", language) % {"space": name} not in (
+        told.body
+    )
+    assert translated("You are on the waiting list.", language) in page_text(
+        signed_in(client, asker).get(f"/{language}/spaces/{space.slug}/")
+    )
