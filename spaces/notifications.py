@@ -126,6 +126,7 @@ def digest_recipients(*, now: datetime.datetime | None = None) -> list[int]:
     return list(
         Membership.objects.filter(ACTIVE, digest=True, space_id__in=busy)
         .exclude(member_id__in=sent)
+        .order_by()  # the default ordering's columns would make each membership distinct: one row per member
         .values_list("member_id", flat=True)
         .distinct()
     )
