@@ -148,9 +148,10 @@ def test_queries_per_page(client, make_index, make_module):
     listing is kept (the second request reads it from the cache: three queries fewer), and so is
     every page's route and view restrictions (nlu.routing: the page by its key, not a walk down the
     tree), and the member's permissions (nlu.backends), and the session (nlu.settings: cached_db).
-    The module page and the dashboard include seminars' sections."""
+    The module page and the dashboard include seminars' sections; the dashboard also spaces' (the
+    member's spaces), and seminars asks the host's SEMINARS_AUDIENCES (spaces) for the member's groups."""
     counts = page_queries(client, *running_module(make_index, make_module, name="small", units=7, enrolments=10))
-    assert counts == {"course index": 4, "module page": 9, "unit page": 6, "dashboard": 8}
+    assert counts == {"course index": 4, "module page": 9, "unit page": 6, "dashboard": 10}
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])
@@ -169,5 +170,5 @@ def test_queries_per_page_signed_in_and_anonymous(client, make_index, make_modul
         "course index, last page, signed in": 4,
         "module page, signed in": 9,
         "unit page, signed in": 6,
-        "dashboard": 8,
+        "dashboard": 10,
     }

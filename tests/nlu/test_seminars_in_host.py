@@ -131,14 +131,15 @@ def test_lists_show_the_members_zone_and_the_sessions(client, url, make_module):
 def test_the_session_list_costs_a_pinned_number_of_queries(client, make_module):  # noqa: F811 (the fixture)
     """Pinned, so that a new query is a decision: one page of sessions; signed in, also the member (their
     session and permissions are kept: nlu.settings, nlu.backends), and the page is two: the start times
-    and ids of the first rows of each kind of visible session (one UNION), then the page's rows."""
+    and ids of the first rows of each kind of visible session (one UNION), then the page's rows; signed in,
+    the member's groups too (SEMINARS_AUDIENCES: the spaces they belong to, whose meetings they see)."""
     module = make_module()
     member = UserFactory()
     Enrolment.objects.create(module=module, member=member, status=Enrolment.Status.ACTIVE)
     add_sessions(module, member, 10, audience="public")
     assert session_list_queries(client, member, "/en/sessions/") == {
         "/en/sessions/, anonymous": 4,
-        "/en/sessions/, signed in": 6,
+        "/en/sessions/, signed in": 7,
     }
 
 
