@@ -179,7 +179,8 @@ def _existing_slugs(text: str, language: str) -> set[str]:
     candidates = {slug_for(match.group(1)) for match in re.finditer(WIKI_LINK, text)} - {""}
     if not candidates:
         return set()
-    return set(WikiPage.objects.filter(language=language, slug__in=candidates, private=False).values_list("slug", flat=True))
+    pages = WikiPage.objects.filter(language=language, slug__in=candidates, private=False)
+    return set(pages.values_list("slug", flat=True))
 
 
 def _fenced_blocks(lines: list[str]):
@@ -220,7 +221,10 @@ def _diagrams(lines: list[str]):
                     "A diagram is too large: %(size)s bytes, and a diagram may hold at most %(limit)s. "
                     "Split it into smaller diagrams."
                 )
-                % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)},
+                % {
+                    "size": number_format(size, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                },
                 code="too_large",
             )
         yield start, end, source

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.e2e
 TITLES = {"en": "Map of the research agenda", "tr": "Araştırma gündeminin haritası"}
 MINDMAP = {
     "en": "mindmap\n  root((Co-operative research))\n    Commons\n      Peer production\n    Platform co-ops\n",
-    "tr": "mindmap\n  root((Kooperatif araştırma))\n    Müşterekler\n      Eşler arası üretim\n    Platform kooperatifleri\n",
+    "tr": (
+        "mindmap\n  root((Kooperatif araştırma))\n    Müşterekler\n      Eşler arası üretim\n"
+        "    Platform kooperatifleri\n"
+    ),
 }
 
 
