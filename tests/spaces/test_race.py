@@ -110,3 +110,47 @@ def test_thirty_answer_the_same_request_at_once(make_space, founder):
     assert sorted(results) == [302] + [409] * (PEOPLE - 1)
     assert Membership.objects.get(space=space, member=asker).status == "active"
     assert len([m for m in mail.outbox if asker.email in m.to]) == 1
+
+
+def test_one_invitation_link_used_by_ten_at_once_lets_one_in(make_space, founder):
+    """A link passed round a group chat: whoever is first is in, the others read that it was used."""
+    from spaces.services import invitation_create
+
+    space = make_space("Couriers organising", joining="invitation")
+    token = invitation_create(space=space, by=founder).token
+    people = browsers(10)
+
+    def accept(person):
+        _, client, language = person
+        response = client.post(f"/{language}/spaces/+invitation/{token}/")
+        return response.status_code, page_text(response) if response.status_code != 302 else ""
+
+    results = at_once(accept, people)
+    assert not [result for result in results if isinstance(result, Exception)]
+    assert sorted(status for status, _ in results) == [302] + [410] * 9
+    used = "This invitation has been used already; ask the space's coordinators for a new one."
+    for (_, _, language), (status, page) in zip(people, results, strict=True):
+        if status == 410:
+            assert translated(used, language) in page
+    (winner,) = [user for (user, _, _), (status, _) in zip(people, results, strict=True) if status == 302]
+    assert set(Membership.objects.filter(space=space).values_list("member_id", flat=True)) == {founder.pk, winner.pk}
+    from spaces.models import Invitation
+
+    assert Invitation.objects.get().used_by == winner
+
+
+def test_five_leave_at_once_and_the_first_five_waiting_take_their_places(make_space, founder):
+    from spaces.services import space_join
+
+    space = make_space("Platform co-ops", member_limit=PLACES + 1, waiting_list=True)
+    people = browsers(PLACES + 10)
+    for user, _, _ in people:  # one after another: the waiting list's order is the order here
+        space_join(space=space, member=user)
+    members, waiting = people[:PLACES], people[PLACES:]
+    assert all(Membership.objects.get(space=space, member=user).status == "waiting" for user, _, _ in waiting)
+
+    results = at_once(lambda person: person[1].post(f"/en/spaces/{space.slug}/leave/").status_code, members[:5])
+    assert results == [302] * 5
+    status = dict(Membership.objects.filter(space=space).values_list("member_id", "status"))
+    assert [status.get(user.pk) for user, _, _ in waiting] == ["active"] * 5 + ["waiting"] * 5
+    assert list(status.values()).count("active") == PLACES + 1
