@@ -3,10 +3,12 @@
 import functools
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from suite.rendering import render
+
+from .errors import SpaceError
 from .rules import is_member, may_manage, may_see
 from .selectors import space_by_slug
 
@@ -37,13 +39,19 @@ def signed_in(view):
     return checked
 
 
+def _forbidden(request, space, message: str):
+    """A 403 with its reason on the app's own page: a host's default 403 page (Django's) would not show it."""
+    error = SpaceError(message, code="not_allowed")
+    return render(request, "spaces/refused.html", {"space": space, "error": error}, status=403)
+
+
 def members_only(view):
     """For the space's members (after signed_in)."""
 
     @functools.wraps(view)
     def checked(request, space, *args, **kwargs):
         if not is_member(space, request.user):
-            raise PermissionDenied(_("Only members of this space can do that."))
+            return _forbidden(request, space, _("Only members of this space can do that."))
         return view(request, space, *args, **kwargs)
 
     return checked
@@ -55,7 +63,7 @@ def coordinators_only(view):
     @functools.wraps(view)
     def checked(request, space, *args, **kwargs):
         if not may_manage(space, request.user):
-            raise PermissionDenied(_("Only the coordinators of this space can do that."))
+            return _forbidden(request, space, _("Only the coordinators of this space can do that."))
         return view(request, space, *args, **kwargs)
 
     return checked
