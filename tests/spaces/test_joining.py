@@ -544,3 +544,35 @@ def test_a_request_accepted_into_a_full_space_waits_and_the_member_is_told_so(
     assert translated("You are on the waiting list.", language) in page_text(
         signed_in(client, asker).get(f"/{language}/spaces/{space.slug}/")
     )
+
+
+def test_each_coordinator_hears_of_a_request_in_their_own_language(client, on_request, founder, add_member, sent):
+    from spaces.services import role_set
+
+    Space.objects.filter(pk=on_request.pk).update(joining=Space.Joining.OPEN)
+    turkish = add_member(on_request, username="ayse", language="tr")
+    role_set(space=on_request, by=founder, member=turkish, role="coordinator")
+    Space.objects.filter(pk=on_request.pk).update(joining=Space.Joining.REQUEST)
+    mail.outbox.clear()
+    with sent():
+        signed_in(client, UserFactory(username="asker")).post(f"/en/spaces/{on_request.slug}/join/")
+    (to_founder,), (to_turkish,) = mails_to(founder), mails_to(turkish)
+    assert to_founder.subject == "asker asks to join Commons critique"
+    assert to_turkish.subject == translated("%(member)s asks to join %(space)s", "tr") % {
+        "member": "asker",
+        "space": "Müşterekler eleştirisi",
+    }
+    assert "/tr/spaces/" in to_turkish.body and "/en/spaces/" in to_founder.body
+
+
+def test_leaving_a_members_only_space_leads_back_to_the_list(client, members_only, founder):
+    from spaces.services import invitation_accept, invitation_create
+
+    member = UserFactory()
+    invitation_accept(token=invitation_create(space=members_only, by=founder).token, member=member)
+    response = signed_in(client, member).post(f"/en/spaces/{members_only.slug}/leave/")
+    assert response.status_code == 302 and response["Location"] == "/en/spaces/"
+    if not BARE_HOST:
+        assert "You have left the space." in page_text(client.get(response["Location"]))
+    assert place_of(members_only, member) is None
+    assert client.get(f"/en/spaces/{members_only.slug}/").status_code == 404
