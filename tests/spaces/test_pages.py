@@ -10,7 +10,7 @@ from spaces.models import Activity, Space
 from tests.factories import UserFactory
 from wiki.models import WikiPage
 
-from .conftest import enrol, page_text, signed_in
+from .conftest import BARE_HOST, enrol, page_text, signed_in, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,11 @@ def test_an_edit_of_a_page_of_no_space_is_no_ones_news(client, public, founder):
     signed_in(client, founder).post("/en/wiki/+new/", {"title": "General", "text": "x\n", "save": "1"})
     assert WikiPage.objects.get(slug="general").scope == ""
     assert not Activity.objects.filter(kind=Activity.Kind.PAGE).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_a_non_member_is_told_to_join_first(client, public, language):
+    response = signed_in(client, UserFactory()).get(f"/{language}/wiki/+new/?space={public.slug}")
+    assert response.status_code == 403
+    if not BARE_HOST:  # the bare host's 403 page is Django's own, which shows no reason
+        assert translated("Join the space to add pages to it.", language) in page_text(response)

@@ -18,7 +18,7 @@ from spaces.models import Space
 from tests.factories import UserFactory
 from wiki.services import page_create
 
-from .conftest import enrol, page_text, signed_in, upload
+from .conftest import BARE_HOST, enrol, page_text, signed_in, translated, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +266,17 @@ def test_the_crawl_would_find_the_words(client, hidden, public):
     member = signed_in(client, hidden["member"])
     with pytest.raises(AssertionError):
         crawl(member, ["/en/spaces/"])
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_a_hidden_space_looks_like_no_space_at_all(client, hidden, language):
+    """The refusal says nothing a non-member could tell a members-only space from a missing one by."""
+    slug = hidden["space"].slug
+    outsider = signed_in(client, UserFactory())
+    for tail in ("", "files/", "activity.atom"):
+        hidden_page = outsider.get(f"/{language}/spaces/{slug}/{tail}")
+        missing_page = outsider.get(f"/{language}/spaces/no-such-space/{tail}")
+        assert hidden_page.status_code == missing_page.status_code == 404
+        assert page_text(hidden_page).replace(slug, "no-such-space") == page_text(missing_page)
+    if not BARE_HOST:  # the host's own 404 page, in the reader's language
+        assert translated("Page not found", language) in page_text(outsider.get(f"/{language}/spaces/{slug}/"))
