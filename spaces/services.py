@@ -8,6 +8,7 @@ lock is taken at BEGIN). The unique (space, member) constraint stands behind a d
 
 import datetime
 import os
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -389,9 +390,10 @@ def file_add(*, space: Space, by, upload, title: str = ""):
         space.collection = Collection.get_first_root_node().add_child(name=space.name[:255])
         space.save(update_fields=["collection"])
     title = " ".join((title or os.path.splitext(os.path.basename(upload.name))[0]).split())[:255]
-    document = get_document_model()(
-        title=title or upload.name, file=upload, collection=space.collection, uploaded_by_user=by
-    )
+    document = get_document_model()(title=title or upload.name, collection=space.collection, uploaded_by_user=by)
+    # Stored in a folder of a name nobody can guess: a web server may serve MEDIA_URL to anyone (docs/deploy.md), and
+    # a space may be members-only now or later. Served by its name (Document.filename) all the same.
+    document.file.save(f"{secrets.token_hex(16)}/{os.path.basename(upload.name)}", upload, save=False)
     # Its size (listed with the file) and hash (the ETag of Wagtail's serve view), as Wagtail's own upload sets them.
     document._set_document_file_metadata()
     document.save()

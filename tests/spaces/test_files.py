@@ -38,14 +38,15 @@ def rows(response) -> list[list[str]]:
     return found
 
 
-def stored_names() -> set[str]:
-    """Files in the documents folder of the storage (whatever earlier tests left there too)."""
+def stored_names(folder: str = "documents") -> set[str]:
+    """Names of the files under the storage's documents folder, at any depth (earlier tests' files too)."""
     from django.core.files.storage import default_storage
 
     try:
-        return set(default_storage.listdir("documents")[1])
+        folders, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return set()
+    return set(files).union(*(stored_names(f"{folder}/{sub}") for sub in folders))
 
 
 @pytest.fixture
@@ -189,3 +190,15 @@ def test_wagtails_document_address_serves_a_public_spaces_file(client, space, fo
     document = Document.objects.get()
     response = Client().get(f"/documents/{document.pk}/{document.filename}")
     assert response.status_code == 200 and b"".join(response.streaming_content) == CONTENT
+
+
+def test_a_file_is_stored_where_nobody_can_guess_it(client, closed, founder):
+    """A web server may serve the media folder to anyone: the stored path must not follow from the file's name."""
+    for _ in range(2):
+        assert share(signed_in(client, founder), closed, name="ledger.pdf").status_code == 302
+    first, second = Document.objects.order_by("pk")
+    assert first.filename == second.filename == "ledger.pdf"  # the name a member downloads it by
+    folders = {document.file.name.rsplit("/", 2)[-2] for document in (first, second)}
+    assert len(folders) == 2 and all(len(folder) >= 32 for folder in folders)
+    served = signed_in(client, founder).get(f"/en/spaces/{closed.slug}/files/{second.pk}/ledger.pdf")
+    assert served.status_code == 200 and 'filename="ledger.pdf"' in served["Content-Disposition"]
