@@ -56,7 +56,8 @@ def space_by_slug(slug: str) -> Space | None:
 
 
 def active_members(space: Space):
-    return space.memberships.filter(ACTIVE).select_related("member").order_by("-role", "created_at", "id")
+    """Coordinators first ("coordinator" sorts before "member"), then by when they joined."""
+    return space.memberships.filter(ACTIVE).select_related("member").order_by("role", "created_at", "id")
 
 
 def member_count(space: Space) -> int:
@@ -128,8 +129,8 @@ def open_invitations(space: Space):
 
 
 def display_name(user) -> str:
-    """How a member is named to others: their full name, else their username."""
-    return (user.get_full_name() or user.get_username()) if user else ""
+    """How a member is named to others: ``str(user)``, as the host's user model says (docs/plugins.md)."""
+    return str(user) if user else ""
 
 
 def feed_token(member) -> str:
