@@ -138,6 +138,22 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _joining_for(visibility: str, joining: str | None) -> str:
+    """How members join: by default open, or by invitation for a members-only space, the only way into one.
+
+    A members-only space is not there for anyone else (404), so no one could find it to join or ask.
+    """
+    hidden = visibility == Space.Visibility.MEMBERS
+    if joining is None:
+        return Space.Joining.INVITATION if hidden else Space.Joining.OPEN
+    if hidden and joining != Space.Joining.INVITATION:
+        raise SpaceError(
+            _("No one else can see a members-only space, so it takes new members by invitation only: choose that."),
+            code="hidden_needs_invitation",
+        )
+    return joining
+
+
 @transaction.atomic
 def space_start(
     *,
@@ -145,7 +161,7 @@ def space_start(
     name: str,
     purpose: str = "",
     visibility: str = Space.Visibility.PUBLIC,
-    joining: str = Space.Joining.OPEN,
+    joining: str | None = None,
     member_limit: int | None = None,
     waiting_list: bool = False,
     slug: str = "",
@@ -155,6 +171,7 @@ def space_start(
     """A new space whose founder is its first coordinator, with a documents collection for its files."""
     _check_may_start(founder)
     name = _clean_name(name)
+    joining = _joining_for(visibility, joining)
     if slug and Space.objects.filter(slug=slug).exists():
         raise SpaceError(_("Another space has that address; choose another."), code="slug_taken")
     collection = Collection.get_first_root_node().add_child(name=name[:255])
@@ -199,6 +216,7 @@ def space_update(*, space: Space, by, translations: dict | None = None, **fields
         fields["name"] = _clean_name(fields["name"])
     for field, value in {**fields, **(translations or {})}.items():
         setattr(locked, field, value)
+    _joining_for(locked.visibility, locked.joining)
     locked.save()
     if locked.is_public != was_public:
         scope_set_private(scope=locked.key, private=not locked.is_public)

@@ -26,6 +26,7 @@ REFUSAL_STATUS = {
     "anonymous": 401,
     "no_name": 400,
     "name_too_long": 400,
+    "hidden_needs_invitation": 400,
     "bad_role": 400,
     "not_allowed": 403,
     "invitation_only": 403,

@@ -13,6 +13,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import demo
+from .errors import SpaceError
 from .models import Space
 from .rules import MANAGE_PERMISSION
 from .selectors import member_spaces, with_member_count
@@ -42,7 +43,20 @@ def my_spaces(request):
     return render_to_string("spaces/_my_spaces.html", {"spaces": spaces}, request=request) if spaces else ""
 
 
-class SpaceCreateView(CreateView):
+class RefusalsOnTheForm:
+    """A refusal of the services (a members-only space that is open to join, say) shows on the form, as a page
+    of the site shows it, instead of an error page."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except SpaceError as error:
+            form.add_error(None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class SpaceCreateView(RefusalsOnTheForm, CreateView):
     """Staff start a space through the same service as members: they are its first coordinator."""
 
     def save_instance(self):
@@ -51,7 +65,7 @@ class SpaceCreateView(CreateView):
         return space_start(founder=self.request.user, name=name, translations=translations, **fields)
 
 
-class SpaceEditView(EditView):
+class SpaceEditView(RefusalsOnTheForm, EditView):
     """Staff edit a space through its coordinators' service: a change of visibility reaches its wiki pages."""
 
     def save_instance(self):

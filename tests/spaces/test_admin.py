@@ -108,7 +108,9 @@ def test_staff_edit_a_space_through_the_services(client, spaces, add_member, who
     assert client.get(edit_path(coops)).status_code == 200
     response = client.post(
         edit_path(coops),
-        admin_form(coops, name_en="Platform co-ops circle", visibility="members", member_limit="4"),
+        admin_form(
+            coops, name_en="Platform co-ops circle", visibility="members", joining="invitation", member_limit="4"
+        ),
     )
     assert response.status_code == 302, page_text(response)
     coops.refresh_from_db()
@@ -130,6 +132,17 @@ def test_an_invalid_edit_is_shown_and_changes_nothing(client, spaces, superuser)
     assert response.status_code == 200  # Wagtail shows the form again with its errors
     coops.refresh_from_db()
     assert coops.name_en == "Platform co-ops" and coops.member_limit is None
+
+
+def test_a_refusal_of_the_services_is_shown_on_the_form_and_changes_nothing(client, spaces, superuser):
+    coops = spaces[0]
+    response = signed_in(client, superuser).post(
+        edit_path(coops), admin_form(coops, visibility="members", joining="open")
+    )
+    assert response.status_code == 200
+    assert "takes new members by invitation only" in page_text(response)
+    coops.refresh_from_db()
+    assert (coops.visibility, coops.joining) == ("public", "open")
 
 
 def test_staff_start_a_space_and_are_its_coordinator(client, superuser):

@@ -97,7 +97,9 @@ def test_changing_the_spaces_visibility_hides_and_shows_its_pages(client, public
     new_page(coordinator, public.slug, title="Strike fund plans", text="Where the money is.\n")
     assert Client().get("/en/wiki/strike-fund-plans/").status_code == 200
 
-    response = coordinator.post(f"/en/spaces/{public.slug}/edit/", space_form(public, visibility="members"))
+    response = coordinator.post(
+        f"/en/spaces/{public.slug}/edit/", space_form(public, visibility="members", joining="invitation")
+    )
     assert response.status_code == 302
     assert WikiPage.objects.get(slug="strike-fund-plans").private
     for reader in (Client(), signed_in(Client(), UserFactory())):

@@ -117,6 +117,39 @@ def test_a_coordinator_edits_the_space(client, make_space, founder):
     assert space.name_en == "New name"
 
 
+HIDDEN_NEEDS_INVITATION = (
+    "No one else can see a members-only space, so it takes new members by invitation only: choose that."
+)
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+@pytest.mark.parametrize("joining", ["open", "request"])
+def test_a_members_only_space_takes_members_by_invitation_only(client, make_space, founder, language, joining):
+    """No one else can find a members-only space (404), so only an invitation can bring anyone in: saying
+    otherwise is refused, on starting and on editing, with nothing changed."""
+    member = UserFactory()
+    response = signed_in(client, member).post(
+        f"/{language}/spaces/+new/", form(name_en="Hidden circle", visibility="members", joining=joining)
+    )
+    assert response.status_code == 400
+    assert translated(HIDDEN_NEEDS_INVITATION, language) in page_text(response)
+    assert not Space.objects.filter(name_en="Hidden circle").exists()
+
+    space = make_space("Open circle")
+    response = signed_in(client, founder).post(
+        f"/{language}/spaces/{space.slug}/edit/", form(name_en="Open circle", visibility="members", joining=joining)
+    )
+    assert response.status_code == 400
+    assert translated(HIDDEN_NEEDS_INVITATION, language) in page_text(response)
+    space.refresh_from_db()
+    assert (space.visibility, space.joining) == ("public", "open")
+
+
+def test_a_members_only_space_started_without_a_way_of_joining_is_by_invitation(make_space):
+    assert make_space("Quiet circle", visibility="members").joining == "invitation"
+    assert make_space("Loud circle").joining == "open"
+
+
 def test_the_list_in_both_languages_and_its_search(client, make_space):
     make_space("Platform co-ops", purpose="Study circle", translations={"name_tr": "Platform kooperatifleri"})
     make_space("Couriers", translations={"purpose_en": "Organising riders", "purpose_tr": "Kuryeler örgütleniyor"})
@@ -142,9 +175,7 @@ def test_the_list_in_both_languages_and_its_search(client, make_space):
     assert "No space matches your search." in page_text(client.get("/en/spaces/", {"q": "nothing-like-this"}))
 
 
-@pytest.mark.parametrize(
-    "path", ["", "members/", "files/", "edit/", "meeting/", "activity.atom", "files/1/a.pdf"]
-)
+@pytest.mark.parametrize("path", ["", "members/", "files/", "edit/", "meeting/", "activity.atom", "files/1/a.pdf"])
 def test_an_unknown_space_is_not_found(client, path):
     assert client.get(f"/en/spaces/no-such-space/{path}").status_code == 404
     assert signed_in(client, UserFactory()).get(f"/tr/spaces/no-such-space/{path}").status_code == 404
