@@ -175,7 +175,9 @@ def _render_links_again(targets: list[WikiPage], *, rendered: WikiPage | None = 
     )
     if rendered is not None:
         links = links.exclude(from_page=rendered)
-    linking = {pk for pk, *target in links.values_list("from_page_id", "to_language", "to_slug") if tuple(target) in wanted}
+    linking = {
+        pk for pk, *target in links.values_list("from_page_id", "to_language", "to_slug") if tuple(target) in wanted
+    }
     for pk in sorted(linking):
         other = _lock(WikiPage(pk=pk))
         revision = other.current_revision

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 def group_scopes(settings):
     settings.WIKI_SCOPES = "tests.wiki.test_scopes.GROUP_SCOPES"
 
+
 KEY_PREFIX = "group:"
 
 
@@ -118,7 +119,9 @@ def secret(insider, closed):
         private=True,
         tags=["ledger"],
     )
-    page_save(page=page, text=f"Where the {SECRET} money is kept, and who holds the key.\n", author=insider, base_number=1)
+    page_save(
+        page=page, text=f"Where the {SECRET} money is kept, and who holds the key.\n", author=insider, base_number=1
+    )
     page_create(
         title="Kurye grev fonu",
         language="tr",
@@ -276,7 +279,7 @@ def test_what_is_kept_for_members_is_not_shown_to_others(secret, insider, outsid
 
 
 def test_a_private_pages_words_show_on_no_address_an_outsider_can_reach(public, secret, insider, outsider):
-    """Crawl every wiki address reachable from the wiki's lists, and the private page's own addresses, as an outsider."""
+    """Crawl, as an outsider, every wiki address reachable from the wiki's lists and the private page's own."""
     page_save(page=secret, text=f"{secret.text}\nSee also [[Organising notes]].\n", author=insider, base_number=2)
     page_save(page=public, text=f"{public.text}\nA second thought.\n", author=outsider, base_number=1)
     own = [
@@ -288,16 +291,19 @@ def test_a_private_pages_words_show_on_no_address_an_outsider_can_reach(public, 
         url("page", "kurye-grev-fonu", language="tr"),
     ]
     for client in (Client(), signed_in(outsider)):
-        seen, queue = set(), [
-            url("index"),
-            url("index", language="tr"),
-            url("recent"),
-            url("recent") + f"?member={insider.username}",
-            url("search") + "?q=money",  # words of the private page (its secret word would be echoed back)
-            url("search", language="tr") + "?q=para",
-            url("search") + "?q=ledger",
-            *own,
-        ]
+        seen, queue = (
+            set(),
+            [
+                url("index"),
+                url("index", language="tr"),
+                url("recent"),
+                url("recent") + f"?member={insider.username}",
+                url("search") + "?q=money",  # words of the private page (its secret word would be echoed back)
+                url("search", language="tr") + "?q=para",
+                url("search") + "?q=ledger",
+                *own,
+            ],
+        )
         while queue:
             address = queue.pop()
             if address in seen:
