@@ -1,3 +1,6 @@
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from wagtail.permissions import register_permission_policy
 from . import demo
 from .errors import SpaceError
 from .models import Space
-from .rules import MANAGE_PERMISSION
+from .rules import MANAGE_PERMISSION, may_see
 from .selectors import member_spaces, with_member_count
 from .services import EDITABLE, space_start, space_update
 
@@ -80,10 +83,21 @@ def front_end_link(space: Space) -> str:
 
 class ManageSpacesPolicy(ModelPermissionPolicy):
     """Every action of the admin view needs "Can manage every space" (rules.MANAGE_PERMISSION), the right the
-    services ask of staff: Django's add/change_space alone would open forms whose save they refuse."""
+    services ask of staff: Django's add/change_space alone would open forms whose save they refuse.
+
+    No one deletes a space here: its files, private wiki pages and meetings would outlive it with no space
+    to guard them (a members-only space's files would be served to anyone). Make it members-only instead.
+    """
 
     def _get_permission_codename(self, action):
         return MANAGE_PERMISSION.split(".", 1)[1]
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action != "delete"]
+        return super().users_with_any_permission(actions) if actions else get_user_model().objects.none()
 
 
 register_permission_policy(Space, ManageSpacesPolicy(Space), exact_class=True)
@@ -92,7 +106,8 @@ FORM_FIELDS = [*TRANSLATED, "visibility", "joining", "member_limit", "waiting_li
 
 
 class SpaceViewSet(ModelViewSet):
-    """Every space, for site staff: find, filter, edit, delete; members are managed on the space's own page."""
+    """Every space, for site staff: find, filter, start, edit (never delete: ManageSpacesPolicy); members are
+    managed on the space's own page."""
 
     model = Space
     icon = "group"
@@ -130,11 +145,6 @@ def register_space_viewset():
 def members_only_documents(document, request):
     """Wagtail's own address of a members-only space's file (/documents/<id>/<name>) is no way round the space:
     404 for everyone outside it, and its members are sent to the space's address, which serves it privately."""
-    from django.http import Http404
-    from django.shortcuts import redirect
-
-    from .rules import may_see
-
     space = Space.objects.filter(collection_id=document.collection_id).first()
     if space is None or space.is_public:
         return None

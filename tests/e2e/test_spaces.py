@@ -80,7 +80,7 @@ def test_a_researcher_starts_a_space_and_the_steward_joins_by_invitation(open_pa
     field(researcher, lang, "Length (minutes)").fill("90")
     field(researcher, lang, "Every how many weeks").fill("2")
     field(researcher, lang, "Number of meetings").fill("6")
-    researcher.get_by_role("button", name=say(lang, "Schedule"), exact=True).click()
+    researcher.get_by_role("button", name=say(lang, "Schedule the meetings"), exact=True).click()
     expect(status(researcher)).to_contain_text(
         say(lang, "The meetings are scheduled; members find them in their calendars.")
     )

@@ -145,6 +145,16 @@ def test_a_refusal_of_the_services_is_shown_on_the_form_and_changes_nothing(clie
     assert (coops.visibility, coops.joining) == ("public", "open")
 
 
+def test_no_one_deletes_a_space_in_the_admin(client, spaces, superuser):
+    """Its files, private pages and meetings would outlive it with nothing to guard them."""
+    coops = spaces[0]
+    signed_in(client, superuser)
+    assert "/delete/" not in client.get(f"/admin/space_admin/edit/{coops.pk}/").content.decode()
+    for method in (client.get, client.post):
+        assert method(f"/admin/space_admin/delete/{coops.pk}/").status_code in (302, 403)
+    assert Space.objects.filter(pk=coops.pk).exists()
+
+
 def test_staff_start_a_space_and_are_its_coordinator(client, superuser):
     response = signed_in(client, superuser).post(
         "/admin/space_admin/new/",
