@@ -426,12 +426,6 @@ def _meeting_title(space: Space, language: str) -> str:
         return str(_("Meeting: %(space)s") % {"space": name})[:255]
 
 
-def coordinators(space: Space):
-    return [
-        m.member for m in space.memberships.filter(ACTIVE, role=Membership.Role.COORDINATOR).select_related("member")
-    ]
-
-
 @transaction.atomic
 def meeting_schedule(
     *,

@@ -19,7 +19,7 @@ from .decorators import coordinators_only, members_only, signed_in, space_from_s
 from .errors import SpaceError
 from .forms import FileForm, MeetingForm, SpaceForm
 from .models import Invitation, Membership, Space
-from .rules import is_coordinator, is_member, may_manage, membership_of
+from .rules import is_coordinator, is_member, may_manage, may_see, membership_of
 
 # The HTTP status of each refusal of the services (spaces/errors.py); any other is a 409 Conflict.
 REFUSAL_STATUS = {
@@ -107,14 +107,6 @@ def _feed_url(request, space) -> str:
     if not space.is_public and request.user.is_authenticated:
         url += "?token=" + selectors.feed_token(request.user)
     return url
-
-
-def _refused(request, space, error: SpaceError):
-    """A refusal shown on the space's page, with its status, nothing lost."""
-    messages.error(request, error.message)
-    response = redirect(space_path(space))
-    response.status_code = 303
-    return response if refusal_status(error) < 400 else _refusal_page(request, space, error)
 
 
 def _refusal_page(request, space, error: SpaceError):
@@ -391,9 +383,9 @@ class ActivityFeed(Feed):
     def get_object(self, request, slug):
         space = selectors.space_by_slug(slug)
         reader = request.user
-        if space is not None and not space.is_public and not is_member(space, reader):
+        if space is not None and not may_see(space, reader):
             reader = selectors.member_by_feed_token(request.GET.get("token", "")) or reader
-        if space is None or not (space.is_public or is_member(space, reader)):
+        if space is None or not may_see(space, reader):
             raise Http404(_("There is no such space."))
         return space
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -158,6 +159,16 @@ def test_a_members_only_feed_opens_with_a_members_own_token(client, closed):
 
     services.space_leave(space=closed, member=member)  # who left reads it no more
     assert reader.get(offered).status_code == 404
+
+
+def test_site_staff_follow_a_members_only_feed_as_they_see_the_space(client, closed):
+    """Staff who may manage every space see its page; its feed, with their own token, too."""
+    staff = UserFactory(username="deniz")
+    staff.user_permissions.add(Permission.objects.get(codename="manage_spaces", content_type__app_label="spaces"))
+    assert signed_in(client, staff).get(f"/en/spaces/{closed.slug}/").status_code == 200
+    response = Client().get(f"/en/spaces/{closed.slug}/activity.atom?token={feed_token(staff)}")
+    assert response.status_code == 200
+    assert entries(response)[0]["title"] == "ayse shared a file: Strike fund ledger"
 
 
 # --- The weekly digest -----------------------------------------------------------------------------
