@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
 
 from suite.links import absolute_url
 from suite.tasks import enqueue_on_commit
@@ -87,6 +89,9 @@ def webinar_schedule(
         local_to_utc(start_local + datetime.timedelta(weeks=every_weeks * n), timezone_name) for n in range(occurrences)
     ]
     series_id = uuid.uuid4() if occurrences > 1 else None
+    # ``title`` is the title in modeltranslation's default language, whatever language is active
+    # (modeltranslation would put it in the active one's field), unless the translations say it.
+    translations = {build_localized_fieldname("title", DEFAULT_LANGUAGE): title, **(translations or {})}
     webinars = []
     for n, starts_at in enumerate(starts):
         webinar = Webinar.objects.create(
@@ -103,7 +108,7 @@ def webinar_schedule(
             max_participants=max_participants,
             series_id=series_id,
             created_by=created_by,
-            **(translations or {}),
+            **translations,
         )
         webinar.tutors.set(tutors)
         webinars.append(webinar)

@@ -12,6 +12,7 @@ import requests
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
 from django.test import override_settings
+from django.utils import translation
 
 from seminars import services
 from seminars.models import Webinar
@@ -165,3 +166,22 @@ def test_a_host_whose_language_code_names_a_region_schedules_as_before(as_role, 
 
     assert response.status_code == 302
     assert Webinar.objects.latest("pk").title_en
+
+
+@pytest.mark.django_db
+def test_a_title_given_while_turkish_is_active_is_the_sessions_title_in_every_language():
+    """The services' ``title`` is the default language's, whatever language the caller has active (a task,
+    a demo, a view in Turkish): modeltranslation would otherwise file it under Turkish only, and English
+    readers would see a session with no title."""
+    with translation.override("tr"):
+        [webinar] = services.webinar_schedule(
+            title="Research meeting",
+            start_local=datetime.datetime(2031, 3, 4, 10, 0),
+            timezone_name="UTC",
+            duration_minutes=60,
+            tutors=[],
+            created_by=None,
+        )
+    webinar.refresh_from_db()
+    with translation.override("en"):
+        assert webinar.title == "Research meeting"
