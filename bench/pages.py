@@ -60,4 +60,7 @@ PAGES = [
     BenchPage("recent changes", lambda f: reverse("wiki:recent")),
     BenchPage("timebank account page", lambda f: reverse("timebank:account"), anonymous=False),
     BenchPage("offers board", lambda f: reverse("timebank:board")),
+    # Spaces: the list, and the demo's working group, whose member the steward is.
+    BenchPage("spaces list", lambda f: reverse("spaces:index")),
+    BenchPage("space page", lambda f: reverse("spaces:space", args=["p2p-commons-critique"])),
 ]
