@@ -1,6 +1,7 @@
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -56,8 +57,6 @@ def index(request):
 
 def start(request):
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     form = SpaceForm(
         request.POST or None, initial={"visibility": Space.Visibility.PUBLIC, "joining": Space.Joining.OPEN}
@@ -98,6 +97,9 @@ def space(request, space):
         "translated_object": space,
         "feed_url": _feed_url(request, space),
         "zone": member_preferences(request.user).timezone,
+        # A visitor is asked to sign in first by a link, not a form: a page with no form token is one
+        # a host's anonymous page cache may keep.
+        "sign_in_url": "" if request.user.is_authenticated else redirect_to_login(space_path(space)).url,
     }
     return render(request, "spaces/space.html", context)
 
@@ -259,8 +261,6 @@ def invitation(request, token: str):
         return render(request, "spaces/refused.html", {"space": None, "error": error}, status=refusal_status(error))
     if request.method == "POST":
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         try:
             services.invitation_accept(token=token, member=request.user)

@@ -205,3 +205,10 @@ def test_a_browser_that_has_the_page_gets_a_304(client, demo):
     again = client.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert again.content == b""
+
+
+def test_a_visitor_reads_a_public_space_from_the_cache(client, demo, django_assert_num_queries):
+    """A visitor is asked to sign in by a link, not by a join form (its token would keep the page out)."""
+    page = read_twice(client, "/en/spaces/p2p-commons-critique/", django_assert_num_queries).content.decode()
+    assert 'href="/en/accounts/login/?next=/en/spaces/p2p-commons-critique/"' in page
+    assert "/join/" not in page
