@@ -45,7 +45,7 @@ def notice_mail(*, notice_id: int) -> bool:
         ).exists()
     )
     with member_locale(notice.member):
-        about = notice.about.get_username() if notice.about else ""
+        about = str(notice.about) if notice.about else ""
         subject = (ACCEPTED_WAITING_SUBJECT if waiting else SUBJECTS[notice.kind]) % {
             "space": notice.space.name,
             "member": about,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from suite.links import absolute_url
 from suite.members import member_preferences
 from suite.rendering import render
 
@@ -195,9 +196,16 @@ def members(request, space):
         "may_manage": manage,
         "requests": selectors.pending(space, Membership.Status.REQUESTED) if manage else [],
         "waiting": selectors.pending(space, Membership.Status.WAITING) if manage else [],
-        "invitations": selectors.open_invitations(space) if manage else [],
+        "invitations": [(invitation, invitation_link(invitation)) for invitation in selectors.open_invitations(space)]
+        if manage
+        else [],
     }
     return render(request, "spaces/members.html", context)
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The link to send, on the site's address (SITE_URL), whatever host the coordinator reached it by."""
+    return absolute_url(reverse("spaces:invitation", kwargs={"token": invitation.token}))
 
 
 MEMBER_ACTIONS = {
@@ -247,7 +255,7 @@ def member_action(request, space, member_id: int, action: str):
 @coordinators_only
 def invite(request, space):
     invitation = services.invitation_create(space=space, by=request.user)
-    link = request.build_absolute_uri(reverse("spaces:invitation", kwargs={"token": invitation.token}))
+    link = invitation_link(invitation)
     messages.success(request, _("Send this link to the person you invite; it works once: %(link)s") % {"link": link})
     return redirect(reverse("spaces:members", kwargs={"slug": space.slug}))
 

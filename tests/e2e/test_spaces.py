@@ -43,7 +43,10 @@ def meeting_time(lang: str, zone: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_a_researcher_starts_a_space_and_the_steward_joins_by_invitation(open_page, demo, speaks, accessible, lang):
+def test_a_researcher_starts_a_space_and_the_steward_joins_by_invitation(
+    open_page, demo, speaks, accessible, lang, settings, live_server
+):
+    settings.SITE_URL = live_server.url  # the invitation link is on the site's address
     speaks(lang)
     researcher = open_page(locale=BROWSER_LOCALES[lang], timezone_id="Europe/Berlin")
     sign_in(researcher, lang, "researcher", accessible)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from spaces.models import Invitation, Membership, Notice, Space
+from suite.links import site_url
 from tests.factories import UserFactory
 
 from .conftest import BARE_HOST, mails_to, page_text, place_of, signed_in, translated
@@ -274,7 +275,8 @@ def invite(client, space, coordinator) -> str:
     assert response.status_code == 302
     invitation = Invitation.objects.filter(space=space).latest("created_at")
     path = f"/en/spaces/+invitation/{invitation.token}/"
-    assert path in page_text(client.get(response["Location"]))
+    # On the site's address (SITE_URL), whatever host the coordinator reached the site by.
+    assert site_url() + path in page_text(client.get(response["Location"]))
     return path
 
 
