@@ -90,9 +90,20 @@ meeting_audiences = SpaceAudiences()
 
 
 def page_edited(*, revision) -> None:
-    """A new revision of a space's page is news in the space (WIKI_REVISION_HOOKS)."""
+    """A new revision of a space's page is news in the space (WIKI_REVISION_HOOKS).
+
+    A new page follows its space's visibility as it is when the page is saved, not as it was when its
+    form was opened: the space's row is locked, which a change of visibility holds while it turns the
+    space's pages private or public, so the two happen one after the other. (Only for a new page: an
+    edit holds its page's lock, which that change waits for, and it updates the page after.)
+    """
     page = revision.page
     space_id = space_id_of(page.scope or "")
+    if space_id is not None and revision.number == 1:
+        space = Space.objects.select_for_update().filter(pk=space_id).first()
+        if space is not None and page.private == space.is_public:
+            page.private = not space.is_public
+            type(page).objects.filter(pk=page.pk).update(private=page.private)
     if space_id is not None:
         Activity.objects.create(
             space_id=space_id, kind=Activity.Kind.PAGE, actor=revision.author, subject=page.title[:255], page=page

@@ -125,7 +125,11 @@ def member_spaces(member, *, now: datetime.datetime | None = None) -> list[tuple
 
 
 def open_invitations(space: Space):
-    return space.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-created_at")
+    """The links still to be used, made by those who coordinate the space now (others' are withdrawn)."""
+    coordinators = space.memberships.filter(ACTIVE, role=Membership.Role.COORDINATOR).values("member_id")
+    return space.invitations.filter(
+        used_at__isnull=True, expires_at__gt=timezone.now(), created_by_id__in=coordinators
+    ).order_by("-created_at")
 
 
 def display_name(user) -> str:

@@ -25,7 +25,7 @@ from suite.tasks import enqueue_on_commit
 from .conf import app_settings
 from .errors import SpaceError
 from .models import ACTIVE, Activity, Invitation, Membership, Notice, Space
-from .rules import is_site_manager
+from .rules import is_site_manager, may_manage
 from .selectors import display_name
 
 MAX_NAME_LENGTH = 200
@@ -310,6 +310,12 @@ def invitation_check(invitation: Invitation | None, *, now: datetime.datetime | 
         raise SpaceError(
             _("This invitation has been used already; ask the space's coordinators for a new one."),
             code="invitation_used",
+        )
+    if invitation.created_by is None or not may_manage(invitation.space, invitation.created_by):
+        # A coordinator who stepped down or was removed takes back the links they made.
+        raise SpaceError(
+            _("Whoever made this invitation no longer coordinates the space; ask its coordinators for a new one."),
+            code="invitation_withdrawn",
         )
     if invitation.expires_at <= (now or timezone.now()):
         raise SpaceError(

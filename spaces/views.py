@@ -35,6 +35,7 @@ REFUSAL_STATUS = {
     "invitation_unknown": 404,
     "invitation_used": 410,
     "invitation_expired": 410,
+    "invitation_withdrawn": 410,
     "file_too_large": 413,
     "file_type": 415,
     "no_meeting": 404,

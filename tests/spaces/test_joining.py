@@ -10,11 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from spaces import services
 from spaces.models import Invitation, Membership, Notice, Space
 from suite.links import site_url
 from tests.factories import UserFactory
 
-from .conftest import BARE_HOST, mails_to, page_text, place_of, signed_in, translated
+from .conftest import BARE_HOST, enrol, mails_to, page_text, place_of, signed_in, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +308,24 @@ def test_an_invitation_lets_one_person_in_once(client, by_invitation, founder):
     assert "Leave the space" in shown(client, response)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_coordinator_who_steps_down_takes_back_the_links_they_made(client, by_invitation, founder, language):
+    """Removed or made a member again, they could otherwise still let anyone in for two weeks."""
+    second = enrol(by_invitation, coordinator=True)
+    path = invite(client, by_invitation, second).replace("/en/", f"/{language}/", 1)
+    services.role_set(space=by_invitation, by=founder, member=second, role=Membership.Role.MEMBER)
+    assert path.split("/")[-2] not in page_text(
+        signed_in(client, founder).get(f"/en/spaces/{by_invitation.slug}/members/")
+    )
+    guest = UserFactory()
+    response = signed_in(client, guest).post(path)
+    assert response.status_code == 410
+    withdrawn = "Whoever made this invitation no longer coordinates the space; ask its coordinators for a new one."
+    assert translated(withdrawn, language) in page_text(response)
+    token = path.split("/")[-2]
+    assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
+
+
 def test_a_visitor_signs_in_before_accepting(client, by_invitation, founder):
     path = invite(client, by_invitation, founder)
     client.logout()
@@ -342,7 +361,8 @@ def test_an_expired_invitation_is_refused(client, by_invitation, founder, langua
     for method in ("get", "post"):
         response = getattr(signed_in(client, guest), method)(path)
         assert response.status_code == 410 and refusal in page_text(response)
-    assert place_of(by_invitation, guest) is None and Invitation.objects.get().used_at is None
+    token = path.split("/")[-2]
+    assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -355,7 +375,8 @@ def test_an_unknown_invitation_is_refused(client, by_invitation, founder, langua
         for method in ("get", "post"):
             response = getattr(signed_in(client, guest), method)(wrong)
             assert response.status_code == 404 and refusal in page_text(response)
-    assert place_of(by_invitation, guest) is None and Invitation.objects.get().used_at is None
+    token = path.split("/")[-2]
+    assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -439,7 +460,8 @@ def test_an_invitation_into_a_full_space_is_kept_for_later(client, by_invitation
     response = signed_in(client, guest).post(path)
     assert response.status_code == 409
     assert translated("This space is full: it has no place for another member.", language) in page_text(response)
-    assert place_of(by_invitation, guest) is None and Invitation.objects.get().used_at is None
+    token = path.split("/")[-2]
+    assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.test import Client
 from spaces.models import Activity, Space
 from tests.factories import UserFactory
 from wiki.models import WikiPage
+from wiki.services import page_create
 
 from .conftest import BARE_HOST, enrol, page_text, signed_in, translated
 
@@ -113,6 +114,23 @@ def test_changing_the_spaces_visibility_hides_and_shows_its_pages(client, public
     assert not WikiPage.objects.get(slug="strike-fund-plans").private
     assert Client().get("/en/wiki/strike-fund-plans/").status_code == 200
     assert "Strike fund plans" in page_text(Client().get("/en/wiki/+search/", {"q": "money"}))
+
+
+def test_a_new_page_follows_the_spaces_visibility_when_it_is_saved(make_space, founder):
+    """A form opened while the space was public and saved after it turned members-only makes a private page:
+    the space's row is locked when the page is saved, as a change of visibility locks it (no window between)."""
+    closed = make_space("Couriers organising", visibility=Space.Visibility.MEMBERS)
+    page = page_create(
+        title="Strike fund", language="en", text="Kept here.\n", author=founder, scope=closed.key, private=False
+    )
+    page.refresh_from_db()
+    assert page.private is True
+    opened = make_space("Platform co-ops")
+    page = page_create(
+        title="Reading list", language="en", text="Books.\n", author=founder, scope=opened.key, private=True
+    )
+    page.refresh_from_db()
+    assert page.private is False
 
 
 def test_each_edit_of_a_page_is_news_in_the_space(client, public):
