@@ -111,3 +111,20 @@ def add_member(db):
         return user
 
     return add
+
+
+def space_form(space=None, **fields) -> dict:
+    """What the start or edit form posts: ``space``'s values (a new space's blanks when None), ``fields`` changed."""
+    data = {"name_en": "", "name_tr": "", "purpose_en": "", "purpose_tr": "", "member_limit": ""}
+    data.update(visibility="public", joining="open")
+    if space is not None:
+        data.update(
+            name_en=space.name_en,
+            name_tr=space.name_tr or "",
+            purpose_en=space.purpose_en or "",
+            purpose_tr=space.purpose_tr or "",
+            visibility=space.visibility,
+            joining=space.joining,
+            member_limit=space.member_limit or "",
+        )
+    return {**data, **fields}

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from spaces.models import Membership, Space
 from tests.factories import UserFactory
 
-from .conftest import page_text, place_of, signed_in
+from .conftest import page_text, place_of, signed_in, space_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,7 @@ def edit_path(space) -> str:
 
 
 def admin_form(space, **changes) -> dict:
-    data = {
-        "name_en": space.name_en,
-        "name_tr": space.name_tr or "",
-        "purpose_en": space.purpose_en or "",
-        "purpose_tr": space.purpose_tr or "",
-        "visibility": space.visibility,
-        "joining": space.joining,
-        "member_limit": space.member_limit or "",
-        "logo": "",
-        **changes,
-    }
+    data = space_form(space, logo="", **changes)
     if data.pop("waiting_list", space.waiting_list):
         data["waiting_list"] = "on"
     return data

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 from wiki.models import WikiPage
 from wiki.services import page_create
 
-from .conftest import BARE_HOST, enrol, page_text, signed_in, translated
+from .conftest import BARE_HOST, enrol, page_text, signed_in, space_form, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +22,6 @@ def html(response) -> BeautifulSoup:
 
 def new_page(client, space_slug: str, title: str = "Reading list", text: str = "Books we read.\n", language="en"):
     return client.post(f"/{language}/wiki/+new/?space={space_slug}", {"title": title, "text": text, "save": "1"})
-
-
-def space_form(space, **fields) -> dict:
-    return {
-        "name_en": space.name_en,
-        "name_tr": space.name_tr or "",
-        "purpose_en": space.purpose_en or "",
-        "purpose_tr": space.purpose_tr or "",
-        "visibility": space.visibility,
-        "joining": space.joining,
-        "member_limit": space.member_limit or "",
-        **fields,
-    }
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core import mail
 from spaces.models import Activity, Invitation, Membership, Space
 from tests.factories import UserFactory
 
-from .conftest import BARE_HOST, mails_to, page_text, place_of, signed_in, translated
+from .conftest import BARE_HOST, mails_to, page_text, place_of, signed_in, space_form, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +31,7 @@ def snapshot(space) -> list:
 
 
 def edit_form(**fields) -> dict:
-    return {
-        "name_en": "Study circle",
-        "name_tr": "",
-        "purpose_en": "",
-        "purpose_tr": "",
-        "visibility": "public",
-        "joining": "open",
-        "member_limit": "",
-        **fields,
-    }
+    return space_form(**{"name_en": "Study circle", **fields})
 
 
 @pytest.fixture

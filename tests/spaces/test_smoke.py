@@ -12,8 +12,15 @@ def test_a_member_starts_a_space_and_another_joins_and_leaves(client, founder):
     client.force_login(founder)
     response = client.post(
         "/en/spaces/+new/",
-        {"name_en": "Study circle: platform co-ops", "name_tr": "", "purpose_en": "Read together.", "purpose_tr": "",
-         "visibility": "public", "joining": "open", "member_limit": "10"},
+        {
+            "name_en": "Study circle: platform co-ops",
+            "name_tr": "",
+            "purpose_en": "Read together.",
+            "purpose_tr": "",
+            "visibility": "public",
+            "joining": "open",
+            "member_limit": "10",
+        },
     )
     assert response.status_code == 302
     space = Space.objects.get()

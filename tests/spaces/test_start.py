@@ -7,29 +7,18 @@ from django.test import override_settings
 from spaces.models import Membership, Space
 from tests.factories import UserFactory
 
-from .conftest import BARE_HOST, page_text, signed_in, translated
+from .conftest import BARE_HOST, page_text, signed_in, space_form, translated
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Not yet translated: parts of this page are shown in English."
 
 
-def form(**fields) -> dict:
-    return {
-        "name_en": "",
-        "name_tr": "",
-        "purpose_en": "",
-        "purpose_tr": "",
-        "visibility": "public",
-        "joining": "open",
-        "member_limit": "",
-        **fields,
-    }
-
-
 def test_anyone_signed_in_starts_a_space_and_is_its_coordinator(client):
     member = UserFactory()
-    response = signed_in(client, member).post("/en/spaces/+new/", form(name_en="Commons critique", purpose_en="Read."))
+    response = signed_in(client, member).post(
+        "/en/spaces/+new/", space_form(name_en="Commons critique", purpose_en="Read.")
+    )
     space = Space.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/en/spaces/{space.slug}/"
     membership = Membership.objects.get(space=space)
@@ -41,7 +30,7 @@ def test_anyone_signed_in_starts_a_space_and_is_its_coordinator(client):
 def test_a_visitor_is_sent_to_sign_in_first(client):
     response = client.get("/en/spaces/+new/")
     assert response.status_code == 302 and "next=/en/spaces/%2Bnew/" in response["Location"]
-    assert client.post("/en/spaces/+new/", form(name_en="Nope")).status_code == 302
+    assert client.post("/en/spaces/+new/", space_form(name_en="Nope")).status_code == 302
     assert not Space.objects.exists()
 
 
@@ -49,7 +38,7 @@ def test_a_visitor_is_sent_to_sign_in_first(client):
 def test_the_start_permission_restricts_who_may_start(client, language):
     member = UserFactory()
     with override_settings(SPACES_START_PERMISSION="spaces.add_space"):
-        response = signed_in(client, member).post(f"/{language}/spaces/+new/", form(name_en="Closed door"))
+        response = signed_in(client, member).post(f"/{language}/spaces/+new/", space_form(name_en="Closed door"))
         assert response.status_code == 403
         refusal = "Starting a space is open to members given that right; ask a coordinator."
         assert translated(refusal, language) in page_text(response)
@@ -57,13 +46,18 @@ def test_the_start_permission_restricts_who_may_start(client, language):
 
         member.user_permissions.add(Permission.objects.get(codename="add_space", content_type__app_label="spaces"))
         member = type(member).objects.get(pk=member.pk)  # permissions are cached on the instance
-        assert signed_in(client, member).post(f"/{language}/spaces/+new/", form(name_en="Open door")).status_code == 302
+        assert (
+            signed_in(client, member).post(f"/{language}/spaces/+new/", space_form(name_en="Open door")).status_code
+            == 302
+        )
     assert Space.objects.get().name_en == "Open door"
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])
 def test_a_space_needs_a_name(client, language):
-    response = signed_in(client, UserFactory()).post(f"/{language}/spaces/+new/", form(name_en="   ", purpose_en="x"))
+    response = signed_in(client, UserFactory()).post(
+        f"/{language}/spaces/+new/", space_form(name_en="   ", purpose_en="x")
+    )
     assert response.status_code == 400
     assert not Space.objects.exists()
     assert 'value="x"' not in response.content.decode() or "x" in page_text(response)  # the purpose is kept
@@ -72,7 +66,7 @@ def test_a_space_needs_a_name(client, language):
 def test_names_and_purposes_in_both_languages(client):
     signed_in(client, UserFactory()).post(
         "/en/spaces/+new/",
-        form(
+        space_form(
             name_en="Platform co-ops",
             name_tr="Platform kooperatifleri",
             purpose_en="Study circle",
@@ -91,7 +85,7 @@ def test_names_and_purposes_in_both_languages(client):
 
 def test_the_turkish_page_falls_back_to_english_and_says_so(client):
     """Started from the Turkish site with an English name only: English everywhere, and the note in Turkish."""
-    signed_in(client, UserFactory()).post("/tr/spaces/+new/", form(name_en="Couriers", purpose_en="Organise"))
+    signed_in(client, UserFactory()).post("/tr/spaces/+new/", space_form(name_en="Couriers", purpose_en="Organise"))
     space = Space.objects.get()
     assert (space.name_en, space.name_tr, space.purpose_en, space.purpose_tr) == ("Couriers", "", "Organise", "")
     turkish = page_text(client.get(f"/tr/spaces/{space.slug}/"))
@@ -106,13 +100,13 @@ def test_a_coordinator_edits_the_space(client, make_space, founder):
     space = make_space("Old name")
     response = signed_in(client, founder).post(
         f"/en/spaces/{space.slug}/edit/",
-        form(name_en="New name", name_tr="Yeni ad", joining="request", member_limit="5"),
+        space_form(name_en="New name", name_tr="Yeni ad", joining="request", member_limit="5"),
     )
     assert response.status_code == 302
     space.refresh_from_db()
     assert (space.name_en, space.name_tr, space.joining, space.member_limit) == ("New name", "Yeni ad", "request", 5)
     assert "Yeni ad" in page_text(client.get(f"/tr/spaces/{space.slug}/"))
-    assert signed_in(client, founder).post(f"/en/spaces/{space.slug}/edit/", form(name_en="")).status_code == 400
+    assert signed_in(client, founder).post(f"/en/spaces/{space.slug}/edit/", space_form(name_en="")).status_code == 400
     space.refresh_from_db()
     assert space.name_en == "New name"
 
@@ -129,7 +123,7 @@ def test_a_members_only_space_takes_members_by_invitation_only(client, make_spac
     otherwise is refused, on starting and on editing, with nothing changed."""
     member = UserFactory()
     response = signed_in(client, member).post(
-        f"/{language}/spaces/+new/", form(name_en="Hidden circle", visibility="members", joining=joining)
+        f"/{language}/spaces/+new/", space_form(name_en="Hidden circle", visibility="members", joining=joining)
     )
     assert response.status_code == 400
     assert translated(HIDDEN_NEEDS_INVITATION, language) in page_text(response)
@@ -137,7 +131,8 @@ def test_a_members_only_space_takes_members_by_invitation_only(client, make_spac
 
     space = make_space("Open circle")
     response = signed_in(client, founder).post(
-        f"/{language}/spaces/{space.slug}/edit/", form(name_en="Open circle", visibility="members", joining=joining)
+        f"/{language}/spaces/{space.slug}/edit/",
+        space_form(name_en="Open circle", visibility="members", joining=joining),
     )
     assert response.status_code == 400
     assert translated(HIDDEN_NEEDS_INVITATION, language) in page_text(response)
