@@ -7,7 +7,7 @@ so only the services' locks keep the count right: on SQLite and on PostgreSQL al
 import pytest
 from django.test import Client
 
-from spaces.models import Membership
+from spaces.models import Membership, Space
 from tests.factories import UserFactory
 from tests.threads import at_once
 
@@ -154,3 +154,17 @@ def test_five_leave_at_once_and_the_first_five_waiting_take_their_places(make_sp
     status = dict(Membership.objects.filter(space=space).values_list("member_id", "status"))
     assert [status.get(user.pk) for user, _, _ in waiting] == ["active"] * 5 + ["waiting"] * 5
     assert list(status.values()).count("active") == PLACES + 1
+
+
+def test_ten_people_starting_spaces_at_once_each_get_theirs():
+    """Each space's files get a Wagtail collection under the root one; ten made at once must not collide."""
+    people = browsers(10)
+
+    def start(person):
+        user, client, language = person
+        form = {"name_en": f"Circle of {user.username}", "visibility": "public", "joining": "open"}
+        return client.post(f"/{language}/spaces/+new/", form).status_code
+
+    assert at_once(start, people) == [302] * 10
+    assert Space.objects.count() == 10
+    assert len({space.collection_id for space in Space.objects.all()}) == 10
