@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+import icalendar
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.utils import timezone, translation
 
 from courses.models import CourseModulePage, Enrolment
@@ -16,12 +18,25 @@ from seminars import services
 from seminars.bbb import BBBClient
 from seminars.bbb_devserver import serve
 from seminars.demo import DROP_IN, WEEKLY
-from seminars.models import Webinar
+from seminars.models import CalendarFeed, Webinar
 from tests import factories
 from tests.courses.conftest import course_index, make_index, make_module  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 
+
 # At least 32 bytes, so that PyJWT does not warn about a short HS256 key.
+def feed_uids(member) -> set[str]:
+    """The UIDs of the events in ``member``'s personal calendar, read as a calendar program reads it (no session)."""
+    token = CalendarFeed.objects.get_or_create(member=member)[0].token
+    response = Client().get(f"/en/sessions/calendar/{token}.ics")
+    assert response.status_code == 200
+    return {str(event["uid"]) for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def uids(webinars) -> set[str]:
+    return {f"{webinar.meeting_id}@nlu" for webinar in webinars}
+
+
 BBB_TEST_SECRET = "test-bbb-secret-0123456789abcdef-0123456789"
 
 

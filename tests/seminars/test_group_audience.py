@@ -9,13 +9,12 @@ import datetime
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-import icalendar
 import pytest
 import requests
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -26,7 +25,7 @@ from seminars.models import CalendarFeed, Webinar
 from tests.factories import UserFactory
 
 from . import groups
-from .conftest import login_url
+from .conftest import feed_uids, login_url, uids
 from .test_faults import READY_URL, translated
 from .test_reminders import TITLES, beat, received, subject
 
@@ -94,17 +93,6 @@ def signed_in(client, user):
 def listed(client) -> list[str]:
     html = client.get("/en/sessions/").content.decode()
     return re.findall(r'<li class="card">\s*<h2><a href="[^"]*">([^<]*)</a>', html)
-
-
-def feed_uids(member) -> set[str]:
-    token = CalendarFeed.objects.get_or_create(member=member)[0].token
-    response = Client().get(f"/en/sessions/calendar/{token}.ics")  # a calendar program: no session cookie
-    assert response.status_code == 200
-    return {str(event["uid"]) for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
-
-
-def uids(webinars) -> set[str]:
-    return {f"{webinar.meeting_id}@nlu" for webinar in webinars}
 
 
 def join(client, webinar, **data):

@@ -281,6 +281,14 @@ def invite(client, space, coordinator) -> str:
     return path
 
 
+def assert_refused(client, user, path: str, status: int, refusal: str) -> None:
+    """Opening the invitation and accepting it are both refused, with ``status`` and the reason shown."""
+    for method in (client.get, client.post):
+        signed_in(client, user)
+        response = method(path)
+        assert response.status_code == status and refusal in page_text(response)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_joining_a_space_by_invitation_without_one_is_refused(client, by_invitation, language):
     outsider = UserFactory()
@@ -343,9 +351,7 @@ def test_a_used_invitation_is_refused(client, by_invitation, founder, language):
     assert signed_in(client, first).post(path).status_code == 302
     before = snapshot(by_invitation)
     refusal = translated("This invitation has been used already; ask the space's coordinators for a new one.", language)
-    for method in ("get", "post"):
-        response = getattr(signed_in(client, second), method)(path)
-        assert response.status_code == 410 and refusal in page_text(response)
+    assert_refused(client, second, path, 410, refusal)
     assert snapshot(by_invitation) == before and place_of(by_invitation, second) is None
     assert Invitation.objects.get().used_by == first
 
@@ -358,9 +364,7 @@ def test_an_expired_invitation_is_refused(client, by_invitation, founder, langua
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     guest = UserFactory()
     refusal = translated("This invitation has expired; ask the space's coordinators for a new one.", language)
-    for method in ("get", "post"):
-        response = getattr(signed_in(client, guest), method)(path)
-        assert response.status_code == 410 and refusal in page_text(response)
+    assert_refused(client, guest, path, 410, refusal)
     token = path.split("/")[-2]
     assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
 
@@ -372,9 +376,7 @@ def test_an_unknown_invitation_is_refused(client, by_invitation, founder, langua
     refusal = translated("This invitation link is not known: check that it was copied whole.", language)
     for wrong in (path[:-5] + "/", f"/{language}/spaces/+invitation/nothing-like-it/"):
         wrong = wrong.replace("/en/", f"/{language}/", 1)
-        for method in ("get", "post"):
-            response = getattr(signed_in(client, guest), method)(wrong)
-            assert response.status_code == 404 and refusal in page_text(response)
+        assert_refused(client, guest, wrong, 404, refusal)
     token = path.split("/")[-2]
     assert place_of(by_invitation, guest) is None and Invitation.objects.get(token=token).used_at is None
 

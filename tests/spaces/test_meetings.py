@@ -6,19 +6,18 @@ import datetime
 import zoneinfo
 from urllib.parse import parse_qsl, urlsplit
 
-import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 from django.utils import timezone, translation
 
-from seminars.models import CalendarFeed, Webinar
+from seminars.models import Webinar
 from seminars.notifications import reminders_send_due
 from spaces import services
 from spaces.models import Activity, Space
 from tests.factories import UserFactory
-from tests.seminars.conftest import bbb_server, bbb_settings  # noqa: F401 (the BBB stand-in's fixtures)
+from tests.seminars.conftest import bbb_server, bbb_settings, feed_uids, uids  # noqa: F401 (the BBB stand-in's fixtures)
 from wiki.models import WikiPage
 
 from .conftest import enrol, page_text, signed_in, translated
@@ -43,17 +42,6 @@ def meeting_form(day: datetime.date, time: str = "16:00", **fields) -> dict:
         "occurrences": 6,
         **fields,
     }
-
-
-def feed_uids(member) -> set[str]:
-    token = CalendarFeed.objects.get_or_create(member=member)[0].token
-    response = Client().get(f"/en/sessions/calendar/{token}.ics")  # a calendar program: no session cookie
-    assert response.status_code == 200
-    return {str(event["uid"]) for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
-
-
-def uids(webinars) -> set[str]:
-    return {f"{webinar.meeting_id}@nlu" for webinar in webinars}
 
 
 def join(client, webinar):
