@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from wiki.demo import write_in_bulk
 from wiki.markdown import slug_for
-from wiki.models import Revision, WikiPage
+from wiki.models import WikiPage
 from wiki.services import page_create
 
 from .models import Activity, Membership, Space, space_id_of
@@ -200,18 +201,7 @@ def ensure_scaled_spaces(count: int) -> int:
         )
     Membership.objects.bulk_create(memberships, batch_size=2000)
     Activity.objects.bulk_create(activities, batch_size=2000)
-    pages = WikiPage.objects.bulk_create(pages, batch_size=1000)
-    text = "Notes of the working group.\n"
-    revisions = Revision.objects.bulk_create(
-        [
-            Revision(page=page, number=1, author_id=None, text=text, html="<p>Notes of the working group.</p>\n")
-            for page in pages
-        ],
-        batch_size=1000,
-    )
-    for page, revision in zip(pages, revisions, strict=True):
-        page.current_revision, page.text = revision, text
-    WikiPage.objects.bulk_update(pages, ["current_revision", "text"], batch_size=1000)
+    pages = write_in_bulk(pages, text="Notes of the working group.\n", author=None)
     Activity.objects.bulk_create(
         [
             Activity(space_id=space_id_of(page.scope), kind=Activity.Kind.PAGE, subject=page.title, page=page)

@@ -314,11 +314,17 @@ def ensure_scaled_pages(count: int, author) -> int:
     """``count`` research notes for benchmarks, written in bulk (a service call each would take hours)."""
     slugs = {f"research-note-{n:06d}": f"Research note {n:06d}" for n in range(1, count + 1)}
     missing = set(slugs) - set(WikiPage.objects.filter(language="en", slug__in=slugs).values_list("slug", flat=True))
-    pages = WikiPage.objects.bulk_create(
-        [WikiPage(language="en", slug=slug, title=slugs[slug]) for slug in sorted(missing)], batch_size=1000
-    )
     text = f"A note of the Co-operations Research Unit, linked from nowhere yet. See the [[{AGENDA_EN}]].\n"
-    rendered = render(text, language="en")
+    pages = [WikiPage(language="en", slug=slug, title=slugs[slug]) for slug in sorted(missing)]
+    return len(write_in_bulk(pages, text=text, author=author))
+
+
+def write_in_bulk(pages: list[WikiPage], *, text: str, author) -> list[WikiPage]:
+    """New ``pages`` (of one language) with ``text`` as their first revision, linked and indexed, in a few
+    queries: for a demo's scaled data (a service call each would take hours). Another app's demo uses it too."""
+    pages = WikiPage.objects.bulk_create(pages, batch_size=1000)
+    language = pages[0].language if pages else "en"
+    rendered = render(text, language=language)
     # Dated a day back, as notes written before: a write right after the demo is not rate-limited by them.
     written = timezone.now() - datetime.timedelta(days=1)
     revisions = Revision.objects.bulk_create(
@@ -332,11 +338,11 @@ def ensure_scaled_pages(count: int, author) -> int:
         page.current_revision, page.text = revision, text
     WikiPage.objects.bulk_update(pages, ["current_revision", "text"], batch_size=1000)
     PageLink.objects.bulk_create(
-        [PageLink(from_page=page, to_slug=slug, to_language="en") for page in pages for slug in rendered.links],
+        [PageLink(from_page=page, to_slug=slug, to_language=language) for page in pages for slug in rendered.links],
         batch_size=1000,
     )
     get_search_backend().add_bulk(WikiPage, pages)
-    return len(pages)
+    return pages
 
 
 def load_demo(*, scale: int, stdout) -> None:
