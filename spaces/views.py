@@ -267,16 +267,14 @@ def invitation(request, token: str):
     try:
         services.invitation_check(found)
     except SpaceError as error:
-        return render(request, "spaces/refused.html", {"space": None, "error": error}, status=refusal_status(error))
+        return _refusal_page(request, None, error)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
             services.invitation_accept(token=token, member=request.user)
         except SpaceError as error:
-            return render(
-                request, "spaces/refused.html", {"space": found.space, "error": error}, status=refusal_status(error)
-            )
+            return _refusal_page(request, found.space, error)
         messages.success(request, _("Welcome: you are a member of this space."))
         return redirect(space_path(found.space))
     return render(request, "spaces/invitation.html", {"invitation": found, "space": found.space})
