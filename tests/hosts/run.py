@@ -22,7 +22,15 @@ PLUGINS = {
     "spaces": ["suite", "courses", "seminars", "wiki", "spaces"],
 }
 APPS = tuple(PLUGINS)
-SHARED_TEST_FILES = ("__init__.py", "conftest.py", "factories.py", "threads.py", "plans.py", "hosts")
+SHARED_TEST_FILES = (
+    "__init__.py",
+    "conftest.py",
+    "factories.py",
+    "threads.py",
+    "plans.py",
+    "mediawiki_peer.py",
+    "hosts",
+)
 
 
 def pytest_ini(app: str) -> str:
