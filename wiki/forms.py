@@ -110,3 +110,32 @@ class RecentChangesForm(forms.Form):
         if member is None:
             raise forms.ValidationError(_("No member has the username “%(username)s”."), params={"username": username})
         return member
+
+
+class MediaWikiLinkForm(forms.Form):
+    """Keep a page in step with a page of a MediaWiki: its API address, its title there, and whether to push.
+
+    The address is checked by the sync itself (http or https, not a private network, a MediaWiki
+    answering), which says what is wrong with it.
+    """
+
+    api_url = forms.URLField(
+        label=_("API address of the other wiki"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The address of its api.php, e.g. https://wiki.p2pfoundation.net/api.php"),
+        error_messages={"required": _("Give the address of the other wiki's api.php.")},
+    )
+    title = forms.CharField(
+        label=_("Title of the page there"),
+        max_length=255,
+        required=False,
+        help_text=_("As the other wiki writes it; this page's own title unless it differs there."),
+    )
+    push = forms.BooleanField(
+        label=_("Push edits made here to that wiki"),
+        required=False,
+        help_text=_(
+            "With the sync's bot password. An edit made there meanwhile is brought here and merged, never overwritten."
+        ),
+    )
