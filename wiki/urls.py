@@ -18,5 +18,6 @@ urlpatterns = [
     path("<str:slug>/revert/<int:number>/", history.revert, name="revert"),
     path("<str:slug>/links/", reading.backlinks, name="backlinks"),
     path("<str:slug>/export.md", reading.export, name="export"),
+    path("<str:slug>/export.xml", reading.export_mediawiki, name="export_mediawiki"),
     path("<str:slug>/protect/", editing.protect, name="protect"),
 ]

@@ -1,7 +1,7 @@
 """Reading the wiki: the pages of a language, a page (or an old revision of it), recent changes,
-search, what links to a page, and a page's text as a Markdown file. Anyone may read."""
+search, what links to a page, and a page's text as a Markdown file or a MediaWiki export. Anyone may read."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -12,6 +12,7 @@ from suite.rendering import render
 
 from .. import rules, selectors
 from ..forms import RecentChangesForm, SearchForm
+from ..mediawiki.export import export_chunks
 from ..models import Revision, WikiPage
 from ..scopes import Scope, provider
 from .base import (
@@ -141,4 +142,13 @@ def backlinks(request, page):
 def export(request, page):
     response = HttpResponse(page.text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{page.slug}.md")
+    return response
+
+
+@with_page()
+def export_mediawiki(request, page):
+    """The page with every revision as a MediaWiki XML export, written as its revisions are read."""
+    chunks = export_chunks([page], language=page.language)
+    response = StreamingHttpResponse(chunks, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{page.slug}.xml")
     return response
