@@ -50,6 +50,10 @@ class SpaceScopes(Scopes):
         ids = {space_id_of(key) for key in keys} - {None}
         return {space.key: self._scope(space) for space in Space.objects.filter(pk__in=ids)} if ids else {}
 
+    def named(self, name: str) -> Scope | None:
+        space = Space.objects.filter(slug=name).first()
+        return self._scope(space) if space is not None else None
+
     @staticmethod
     def _scope(space: Space) -> Scope:
         return Scope(key=space.key, label=space.name, url=space_url(space), private=not space.is_public)

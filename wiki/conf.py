@@ -19,4 +19,21 @@ app_settings = AppSettings(
     SCOPES=None,
     # Dotted paths of callables hook(*, revision), run in the transaction of every new revision.
     REVISION_HOOKS=(),
+    # MediaWiki import, export and sync (docs/mediawiki.md).
+    # Namespaces of a MediaWiki whose pages are imported (0: the main one); pages of others are skipped
+    # and counted in the report. A page of another namespace keeps its prefix in its title ("Talk:…").
+    MEDIAWIKI_NAMESPACES=(0,),
+    # The most one imported revision may hold, in bytes of UTF-8; a longer one is refused with its page.
+    MEDIAWIKI_MAX_REVISION_BYTES=10_000_000,
+    # Minutes between two passes of the sync of pages kept in step (the Celery beat task).
+    MEDIAWIKI_SYNC_MINUTES=60,
+    # Seconds a request to a remote wiki may take, and how often one that is refused with 429, 503 or
+    # maxlag is tried again (waiting as the wiki asks, or 2, 4, 8… seconds).
+    MEDIAWIKI_TIMEOUT=20,
+    MEDIAWIKI_RETRIES=3,
+    # Remote wikis on loopback or private addresses: refused unless True (tests, a wiki on the same LAN).
+    MEDIAWIKI_ALLOW_PRIVATE_ADDRESSES=False,
+    # The account the sync pushes with: a bot password's user ("Name@bot") and password (environment).
+    MEDIAWIKI_USER="",
+    MEDIAWIKI_PASSWORD="",
 )

@@ -20,3 +20,13 @@ def merge(*, base: str, theirs: str, mine: str, theirs_label: str, mine_label: s
     if any(kind == "conflict" for kind, *_ in m3.reprocess_merge_regions(m3.merge_regions())):
         return Conflict(text=text)
     return text
+
+
+def has_conflict_markers(text: str) -> bool:
+    """Whether ``text`` still holds a conflict as ``merge`` marks one: lines of <<<<<<<, ======= and >>>>>>>."""
+    lines = text.splitlines()
+    return (
+        any(line.startswith("<<<<<<< ") for line in lines)
+        and "=======" in lines
+        and any(line.startswith(">>>>>>> ") for line in lines)
+    )

@@ -43,6 +43,10 @@ class Scopes:
         """The scopes of these keys, by key, in one query; unknown keys are left out."""
         return {}
 
+    def named(self, name: str) -> Scope | None:
+        """The scope a staff member names (a group's slug), for pages brought in by an import; None if unknown."""
+        return None
+
 
 NO_SCOPES = Scopes()
 

@@ -54,7 +54,8 @@ def page_get(*, language: str, value: str, reader=None) -> WikiPage | None:
 
     The slug, the common case, is one indexed lookup; a title is looked up only when it is not one.
     """
-    pages = visible_pages(reader).filter(language=language).select_related("current_revision__author")
+    pages = visible_pages(reader).filter(language=language)
+    pages = pages.select_related("current_revision__author", "current_revision__remote_wiki", "remote__wiki")
     page = pages.filter(slug=value).first()
     if page is None and (slug := slug_for(value)) and slug != value:
         page = pages.filter(slug=slug).first()
@@ -125,13 +126,15 @@ def page_by_id(value, *, reader=None) -> WikiPage | None:
 
 
 def page_history(page: WikiPage) -> QuerySet[Revision]:
-    return Revision.objects.filter(page=page).select_related("author").defer(*LONG_REVISION_FIELDS).order_by("-number")
+    revisions = Revision.objects.filter(page=page).select_related("author", "remote_wiki")
+    return revisions.defer(*LONG_REVISION_FIELDS).order_by("-number")
 
 
 def page_revisions(page: WikiPage, numbers) -> dict[int, Revision]:
     """The page's revisions of these numbers, by number; numbers it does not have are left out."""
     numbers = [number for number in numbers if 1 <= number <= MAX_NUMBER]
-    revisions = Revision.objects.filter(page=page, number__in=numbers).select_related("author") if numbers else []
+    revisions = Revision.objects.filter(page=page, number__in=numbers) if numbers else Revision.objects.none()
+    revisions = revisions.select_related("author", "remote_wiki")
     return {revision.number: revision for revision in revisions}
 
 
@@ -158,8 +161,11 @@ def recent_changes(*, language: str = "", member=None, reader=None) -> QuerySet[
     """
     revisions = (
         Revision.objects.filter(readable_q(reader, through="page__"))
-        .select_related("page", "author")
-        .only("number", "summary", "created_at", "page__language", "page__slug", "page__title", "author")
+        .select_related("page", "author", "remote_wiki")
+        .only(
+            *("number", "summary", "minor", "created_at", "page__language", "page__slug", "page__title", "author"),
+            *("remote_wiki__name", "remote_wiki__key", "remote_author", "remote_author_kind", "remote_merge"),
+        )
         .order_by("-created_at", "-pk")
     )
     if language:

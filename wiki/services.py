@@ -121,34 +121,47 @@ def _lock(page: WikiPage) -> WikiPage:
 
 
 def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revision | None) -> Revision:
-    """Add the next revision to the locked page, make it current, re-index the page, rebuild its links,
-    and tell the ``WIKI_REVISION_HOOKS``, in this transaction: every new revision is made here.
+    """Add the next revision to the locked page and make it current: every edit here goes through this.
 
     ``parent`` is the revision the editor started from: the current one, or an older one when
     the edit was merged.
     """
     rendered = render(text, language=locked.language)
-    now = timezone.now()
+    revision = add_revision(locked, rendered=rendered, text=text, summary=summary, author=author, parent=parent)
+    make_current(locked, links=rendered.links, at=revision.created_at)
+    return revision
+
+
+def add_revision(locked: WikiPage, *, rendered, text: str, parent: Revision | None, **fields) -> Revision:
+    """The next revision of the locked page, current in memory only, and the ``WIKI_REVISION_HOOKS`` told,
+    in this transaction: every new revision is made here. ``fields`` are more of the revision's
+    (summary, author, and for one copied from a MediaWiki its date and origin).
+
+    ``make_current`` saves the page once after one revision, or after many in a row (an import).
+    """
     current = locked.current_revision
     revision = Revision.objects.create(
         page=locked,
         number=current.number + 1 if current else 1,
         parent=parent,
-        author=author,
         text=text,
-        summary=summary,
         html=rendered.html,
-        created_at=now,
+        **{"created_at": timezone.now(), **fields},
     )
-    locked.current_revision, locked.text, locked.updated_at = revision, text, now
-    locked.save(update_fields=["current_revision", "text", "updated_at"])  # post_save re-indexes it for search
-    PageLink.objects.filter(from_page=locked).delete()
-    PageLink.objects.bulk_create(
-        [PageLink(from_page=locked, to_slug=slug, to_language=locked.language) for slug in sorted(rendered.links)]
-    )
+    locked.current_revision, locked.text = revision, text
     for path in app_settings.REVISION_HOOKS:
         import_string(path)(revision=revision)
     return revision
+
+
+def make_current(locked: WikiPage, *, links: set[str], at) -> None:
+    """Save the locked page with its newest revision (post_save re-indexes it for search) and rebuild its links."""
+    locked.updated_at = at
+    locked.save(update_fields=["current_revision", "text", "updated_at"])
+    PageLink.objects.filter(from_page=locked).delete()
+    PageLink.objects.bulk_create(
+        [PageLink(from_page=locked, to_slug=slug, to_language=locked.language) for slug in sorted(links)]
+    )
 
 
 def _refresh(page: WikiPage, locked: WikiPage) -> None:
@@ -157,7 +170,7 @@ def _refresh(page: WikiPage, locked: WikiPage) -> None:
         setattr(page, name, getattr(locked, name))
 
 
-def _render_links_again(targets: list[WikiPage], *, rendered: WikiPage | None = None) -> None:
+def render_links_again(targets: list[WikiPage], *, rendered: WikiPage | None = None) -> None:
     """Pages that link to ``targets`` show those links red or blue as the targets were: render their text again.
 
     After a page is created (its links turn blue) or a scope's pages turn private or public (red:
@@ -290,7 +303,7 @@ def page_create(
     _append(page, text=text, summary=summary, author=author, parent=None)
     if tags:
         page.tags.set(tags)
-    _render_links_again([page], rendered=page)
+    render_links_again([page], rendered=page)
     return page
 
 
@@ -388,5 +401,5 @@ def scope_set_private(*, scope: str, private: bool) -> int:
     for page in pages:
         page.private = private
         page.save(update_fields=["private"])
-    _render_links_again(pages)
+    render_links_again(pages)
     return len(pages)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, history, reading
+from .views import editing, history, mediawiki, reading
 
 app_name = "wiki"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("<str:slug>/export.md", reading.export, name="export"),
     path("<str:slug>/export.xml", reading.export_mediawiki, name="export_mediawiki"),
     path("<str:slug>/protect/", editing.protect, name="protect"),
+    path("<str:slug>/mediawiki/", mediawiki.mediawiki, name="mediawiki"),
 ]

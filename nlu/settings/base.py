@@ -204,6 +204,15 @@ SEMINARS_AUDIENCES = "spaces.hooks.meeting_audiences"
 SEMINARS_RECORDING_HOOKS = ["spaces.hooks.recording_added"]
 WIKI_SCOPES = "spaces.hooks.wiki_scopes"
 WIKI_REVISION_HOOKS = ["spaces.hooks.page_edited"]
+# MediaWiki sync (docs/mediawiki.md): how often beat runs a pass, and the bot password pushes use.
+WIKI_MEDIAWIKI_SYNC_MINUTES = int(os.environ.get("WIKI_MEDIAWIKI_SYNC_MINUTES", "60"))
+WIKI_MEDIAWIKI_USER = os.environ.get("WIKI_MEDIAWIKI_USER", "")
+WIKI_MEDIAWIKI_PASSWORD = os.environ.get("WIKI_MEDIAWIKI_PASSWORD", "")
+WIKI_MEDIAWIKI_ALLOW_PRIVATE_ADDRESSES = os.environ.get("WIKI_MEDIAWIKI_ALLOW_PRIVATE_ADDRESSES", "") == "1"
+CELERY_BEAT_SCHEDULE["wiki-mediawiki-sync"] = {
+    "task": "wiki.tasks.sync_mediawiki_pages",
+    "schedule": 60.0 * WIKI_MEDIAWIKI_SYNC_MINUTES,
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "nlu.User"

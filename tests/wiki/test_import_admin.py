@@ -95,7 +95,7 @@ def test_staff_upload_a_dump_and_its_page_shows_the_report(upload, staff):
     shown = text_of(page)
     assert "Done" in shown
     assert "dump-full-0.11.xml" in shown
-    assert "pages added" in shown and "revisions added" in shown
+    assert "Pages: 5 added, 0 updated, 0 already up to date. Revisions added: 10." in shown
     assert "namespace “Talk”" in shown and "namespace “User”" in shown  # skipped, and said so
     job = MediaWikiImport.objects.get()
     assert (job.status, job.started_by, job.language) == (MediaWikiImport.Status.DONE, staff, "en")

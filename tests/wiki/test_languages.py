@@ -100,6 +100,7 @@ def test_the_interface_is_in_the_url_language_and_other_languages_are_marked(cli
         "Geçmiş",
         "Buraya bağlantı verenler",
         "Markdown olarak dışa aktar",
+        "MediaWiki XML",
     ]
 
 

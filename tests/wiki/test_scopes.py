@@ -310,7 +310,7 @@ def test_a_private_pages_words_show_on_no_address_an_outsider_can_reach(public, 
                 continue
             seen.add(address)
             response = client.get(address)
-            body = response.content.decode()
+            body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
             assert SECRET not in body, address
             # The public page's own text names the hidden page: its author wrote those words.
             assert SECRET_TITLE not in body or address.startswith(url("page", public.slug)), address

@@ -123,6 +123,7 @@ def test_anyone_reads_a_page_with_its_tags_last_editor_and_time(client, make_pag
         f"/{language}/wiki/organising-online/history/",
         f"/{language}/wiki/organising-online/links/",
         f"/{language}/wiki/organising-online/export.md",
+        f"/{language}/wiki/organising-online/export.xml",
     ]  # no "Edit" for a visitor who is not signed in
 
 

@@ -27,7 +27,7 @@ from .base import allowed_by, refusal_status, with_page
 LINK_PERMISSION = "wiki.link_mediawiki"
 
 # The form's field each refusal of the sync is about; other refusals are shown above the form.
-ERROR_FIELDS = {"remote": "api_url", "no_title": "title", "linked": "title"}
+ERROR_FIELDS = {"remote": "api_url", "no_title": "title", "linked": "title", "linked_elsewhere": "title"}
 
 
 def check_may_link(user, page) -> None:

@@ -1,0 +1,1 @@
+"""MediaWiki import, export and sync."""
