@@ -100,6 +100,7 @@ def test_a_file_is_kept_visibly_and_reported():
         ("[mailto:info@disk.org.tr write]", "[write](mailto:info@disk.org.tr)"),
         ("see https://disk.org.tr/en now", "see https://disk.org.tr/en now"),
         ("[https://en.wikipedia.org/wiki/A_(b) A]", "[A](https://en.wikipedia.org/wiki/A_(b))"),
+        ("[//disk.org.tr the site]", "[the site](https://disk.org.tr)"),
     ],
 )
 def test_external_links(source, expected):
@@ -225,6 +226,22 @@ def test_a_table_beyond_markdown_is_kept_visibly_as_wikitext(source, what):
 
     assert converted.text == f"```wikitext\n{source}\n```\n"
     assert converted.kept == [what]
+
+
+def test_an_html_table_is_a_pipe_table_too():
+    source = (
+        "<table><tbody><tr><th>Union</th><th>Members</th></tr><tr><td>Genel-İş</td><td>70,000</td></tr></tbody></table>"
+    )
+
+    assert md(source) == "| Union | Members |\n| --- | --- |\n| Genel-İş | 70,000 |\n"
+
+
+def test_text_between_a_tables_rows_keeps_the_table_as_wikitext():
+    source = "{|\nstray words\n|-\n| a\n|}"
+    converted = to_markdown(source)
+
+    assert converted.text == f"```wikitext\n{source}\n```\n"
+    assert converted.kept == ["table with content between its cells"]
 
 
 # Notes ----------------------------------------------------------------------------------------
@@ -508,6 +525,27 @@ def test_hostile_input_is_converted_in_reasonable_time_and_keeps_the_words(name)
 
     assert time.monotonic() - started < 60
     assert converted.text.count("word") == source.count("word")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{Infobox|name=x", "{{Infobox|name=x"),
+        ("[[Strike funds|the funds", "\\[\\[Strike funds|the funds"),
+        ("<span>never closed", "&lt;span>never closed"),
+        ("before <!-- never closed", "before &lt;!-- never closed"),
+        ("[https://disk.org.tr never closed", "\\[https://disk.org.tr never closed"),
+        ("<nowiki>never closed", "&lt;nowiki>never closed"),
+    ],
+)
+def test_markup_never_closed_shows_as_written(source, expected):
+    assert md(source) == expected + "\n"
+
+
+def test_the_rest_of_a_line_after_a_template_over_several_lines_is_text_not_code():
+    converted = to_markdown("* item {{Note\n|x}} and more")
+
+    assert converted.text == "- item\n\n```wikitext\n{{Note\n|x}}\n```\n\nand more\n"
 
 
 # Markdown → wikitext ----------------------------------------------------------------------------

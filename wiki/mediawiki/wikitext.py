@@ -67,7 +67,7 @@ class Converted:
 CATEGORY_NAMESPACES = {"category", "kategori"}
 FILE_NAMESPACES = {"file", "image", "media", "dosya", "resim", "ortam"}
 REDIRECT = re.compile(
-    r"\A\s*#\s*(?:REDIRECT|YÖNLENDİRME|YÖNLENDIRME|yönlendirme)\s*:?\s*\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]",
+    r"\A\s*#\s*(?:REDIRECT|YÖNLENDİRME|YÖNLENDIRME)\s*:?\s*\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]",
     re.IGNORECASE,
 )
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -86,11 +86,12 @@ BOLD, ITALIC = {"b", "strong"}, {"i", "em"}
 CODE = {"code", "tt"}
 # Tags whose content is shown as is: the tag itself means nothing here (or is not kept by the renderer).
 TRANSPARENT_INLINE = {"span", "font", "big", "noinclude", "onlyinclude", "bdi", "nowrap"}
-TRANSPARENT_BLOCK = {"div", "center", "p", "section"}
+TRANSPARENT_BLOCK = {"div", "center", "p"}
 PREFORMATTED = {"pre", "syntaxhighlight", "source"}
 TABLE_PARTS = {"table", "tr", "td", "th", "caption", "thead", "tbody", "tfoot"}
 LIST_MARKUP = {"*", "#", ";", ":"}
-NOTHING_SHOWN = {"includeonly", "references", "templatestyles"}
+# Not shown on the page: what only a transcluding page shows, the notes' place, styles, section marks.
+NOTHING_SHOWN = {"includeonly", "references", "templatestyles", "section"}
 
 # Markdown's characters in prose: backslash, backtick, asterisk, brackets always; underscores at a
 # word's edge (Python-Markdown ignores them inside words); "<" that would open a tag; "&" that would
@@ -118,9 +119,10 @@ DEFUSE_TOKENS = re.compile(
     r"|(?P<comment><!--)|(?P<newline>\n)|(?P<tag><(?P<slash>/?)(?P<name>[A-Za-z][\w-]*)(?:[\s/][^<>]*)?>)",
     re.MULTILINE,
 )
-# Tags MediaWiki lets stand alone, and those whose content is not wikitext (skipped to their end).
-UNPAIRED_TAGS = {"br", "wbr", "hr", "img", "meta", "link", "li", "dt", "dd", "td", "th", "tr", "p", "references"}
-RAW_CONTENT_TAGS = {"nowiki", "pre", "math", "syntaxhighlight", "source", "score", "graph", "chem", "timeline"}
+# Tags that may stand alone, and those whose content is not wikitext (skipped to their end), as
+# mwparserfromhell knows them.
+UNPAIRED_TAGS = set(mwparserfromhell.definitions.SINGLE)
+RAW_CONTENT_TAGS = set(mwparserfromhell.definitions.PARSER_BLACKLIST)
 
 
 def to_markdown(wikitext: str) -> Converted:
@@ -248,7 +250,7 @@ def _close_runs(stack: list[list[int]], count: int, *, pair_only: bool) -> int:
 
 def _escape(text: str, *, table: bool = False, line_start: bool = False) -> str:
     """Prose as Markdown that reads the same."""
-    text = BEHAVIOUR_SWITCH.sub("", _restore(text))
+    text = _restore(text)
     escaped = (CELL_SPECIAL if table else PROSE_SPECIAL).sub(_escape_character, text)
     if line_start:
         escaped = escaped.lstrip()
@@ -334,16 +336,30 @@ def _template_kind(node: Template) -> str:
     return f"template {name}"
 
 
+def _stray(nodes) -> bool:
+    """Whether a table's or row's own nodes hold more than its rows or cells (and blanks, comments)."""
+    return any(
+        not (
+            isinstance(node, Comment)
+            or (isinstance(node, Text) and not node.value.strip())
+            or (isinstance(node, Tag) and _tag_name(node) in TABLE_PARTS)
+        )
+        for node in nodes
+    )
+
+
 def _is_note_list(node: Template) -> bool:
     return " ".join(_restore(str(node.name)).split()).lower() in NOTE_LIST_TEMPLATES
 
 
 @dataclass
 class _Line:
-    """One line of wikitext: its list markers and the nodes after them (text as plain strings)."""
+    """One line of wikitext: its list markers and the nodes after them (text as plain strings); ``after_block``:
+    the rest of a line after a block (a template over several lines), which does not start a line."""
 
     prefix: str
     nodes: list
+    after_block: bool = False
 
 
 class _Importer:
@@ -415,7 +431,7 @@ class _Importer:
                 continue
             first = item.nodes[0] if item.nodes else ""
             blank = all(isinstance(node, str) and not node.strip() for node in item.nodes)
-            if not item.prefix and not blank and isinstance(first, str) and first.startswith(" "):
+            if not (item.prefix or blank or item.after_block) and isinstance(first, str) and first.startswith(" "):
                 if paragraph or listed:
                     flush()
                 preformatted.append(self._plain(item.nodes)[1:])
@@ -444,14 +460,14 @@ class _Importer:
 
     def _lines(self, nodes):
         """The lines of a run of nodes (``_Line``), and the Markdown of each block-level node (a ``str``)."""
-        prefix, line = "", []
+        prefix, line, after_block = "", [], False
         for node in self._spliced(nodes):
             if isinstance(node, str):
                 pieces = node.split("\n")
                 for index, piece in enumerate(pieces):
                     if index:
-                        yield _Line(prefix, line)
-                        prefix, line = "", []
+                        yield _Line(prefix, line, after_block)
+                        prefix, line, after_block = "", [], False
                     if piece:
                         line.append(piece)
             elif isinstance(node, Tag) and node.wiki_markup in LIST_MARKUP:
@@ -464,12 +480,13 @@ class _Importer:
                     line = []
             elif self._is_block(node):
                 if line or prefix:
-                    yield _Line(prefix, line)
+                    yield _Line(prefix, line, after_block)
                     prefix, line = "", []
                 yield self._block(node)
+                after_block = True
             else:
                 line.append(node)
-        yield _Line(prefix, line)
+        yield _Line(prefix, line, after_block)
 
     def _spliced(self, nodes, depth: int = 0):
         """The nodes with text as strings, block tags that mean nothing here replaced by their content."""
@@ -554,33 +571,32 @@ class _Importer:
         previous_types = ""  # the list markers of the previous item, as written here
         previous_quote, previous_item = 0, False
         for prefix, content in lines:
-            lead = len(prefix) - len(prefix.lstrip(":;"))
+            lead = len(prefix) - len(prefix.lstrip(":;"))  # the colons and semicolons before any list marker
             quote = prefix[:lead].count(":")
-            rest = prefix[lead:]
-            last_list = max(rest.rfind("*"), rest.rfind("#"))
-            types = "".join(c for c in rest[: last_list + 1] if c in "*#")
-            trailing = rest[last_list + 1 :] if types else prefix[lead - 1 :] if prefix[:lead].endswith(";") else ""
-            bold = trailing.endswith(";")
+            markers = prefix[lead:]
+            last = max(markers.rfind("*"), markers.rfind("#"))
+            types = "".join(marker for marker in markers[: last + 1] if marker in "*#")
+            continues = markers[last + 1 :] if types else ""  # "*:": the item goes on
+            bold = (continues if types else prefix).endswith(";")
             text = f"**{content}**" if bold and content else content
             if not text:
                 continue
-            if types and not trailing:
-                if quote != previous_quote:
-                    previous_types = ""
+            if quote != previous_quote:
+                previous_types = ""
+            if types and not continues:
                 common = 0
                 while common < min(len(types), len(previous_types)) and types[common] == previous_types[common]:
                     common += 1
-                depth = min(len(types), common + 1)
+                depth = min(len(types), common + 1)  # one level deeper at most: Markdown cannot skip one
                 written = types[:depth]
                 marker = "1." if written[-1] == "#" else "-"
                 line = "    " * (depth - 1) + f"{marker} {text}"
+                # A list of another kind at the same level needs a blank line before it.
                 tight = previous_item and quote == previous_quote and (len(previous_types) < depth or common >= depth)
                 previous_types, previous_item = written, True
             else:
-                depth = len(previous_types) if types and quote == previous_quote else 0
-                line = "    " * depth + text
-                tight = False
-                previous_item = False
+                line = "    " * min(len(types), len(previous_types)) + text
+                tight, previous_item = False, False
                 if not types:
                     previous_types = ""
             if out:
@@ -642,11 +658,9 @@ class _Importer:
 
     def _table_problem(self, node: Tag, rows) -> str | None:
         """Why a table is beyond a Markdown table, or None."""
-        for child in node.contents.nodes:
-            if isinstance(child, Template | Argument) or (
-                isinstance(child, Tag) and _tag_name(child) not in TABLE_PARTS
-            ):
-                return "content between its rows"
+        table_rows = [child for child in self._table_children(node) if _tag_name(child) == "tr"]
+        if _stray(node.contents.nodes) or any(_stray(row.contents.nodes) for row in table_rows):
+            return "content between its cells"
         for row in rows:
             for cell in row:
                 for span in ("colspan", "rowspan"):
@@ -693,7 +707,7 @@ class _Importer:
             if isinstance(node, Text):
                 node = node.value
             if isinstance(node, str):
-                node = node[len(carry) :] if carry else node
+                node = BEHAVIOUR_SWITCH.sub("", node[len(carry) :] if carry else node)
                 carry = ""
                 piece = _escape(node, table=table, line_start=not started)
             elif isinstance(node, Tag) and _tag_name(node) == "nowiki":
@@ -818,10 +832,12 @@ class _Importer:
 
     def _external_link(self, node: ExternalLink, *, table: bool) -> str:
         url = _restore(str(node.url)).strip()
+        if url.startswith("//"):  # protocol-relative
+            url = "https:" + url
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in URL_SCHEMES or any(c in url for c in "\n <>"):
             if node.brackets:
-                self.kept[f"link with scheme {scheme or url.split('/', 1)[0] or '//'}"] = None
+                self.kept[f"link with scheme {scheme or url}"] = None
             return _escape(str(node), table=table)
         if not node.brackets:
             return _escape(url, table=table)
@@ -874,7 +890,7 @@ WIKITEXT_SPECIAL = re.compile(
     + r"|<(?=[A-Za-z/!?])"
 )
 LINE_START_WIKITEXT = re.compile(r"[*#:;=]|----|\{\|")
-LINK_SCHEMES = re.compile(r"(?i:https?|mailto|ftp)s?:")
+LINK_SCHEMES = re.compile(r"(?i:https?|ftps?|mailto):")
 
 
 def _parse_wiki_link(inline, match, state):
