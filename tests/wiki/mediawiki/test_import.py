@@ -310,3 +310,65 @@ def test_the_namespaces_a_setting_names_are_imported_with_their_prefix(settings)
 
     assert remote_ids("Talk:Worker education") == [9]
     assert report.skipped_namespaces == {"User": 1}
+
+
+# --- Against the real MediaWiki: its own dumps, newer dumps, and both sides edited ------------------
+
+
+def _dump(peer) -> bytes:
+    return peer.dump_full()
+
+
+def test_a_dump_of_the_peer_arrives_here_with_every_revision_and_text(fresh_mediawiki, db):
+    peer = fresh_mediawiki
+    peer.edit("Strike funds", "== Why ==\nA '''fund''' keeps a strike going.", summary="Start")
+    peer.edit("Strike funds", "== Why ==\nA '''fund''' keeps a strike going.\n\n* dues\n* collections", summary="How")
+    peer.edit("Grev fonu", "Bir '''fon''' grevi sürdürür: [[Strike funds]].", summary="Başla")
+
+    report = run_import(_dump(peer))
+
+    assert not report.problems and not report.stopped
+    for title in ("Strike funds", "Grev fonu"):
+        theirs = peer.revisions(title)
+        ours = page(title).revisions.order_by("number")
+        assert [r.remote_id for r in ours] == [r["revid"] for r in theirs]
+        assert [r.summary for r in ours] == [r["comment"] for r in theirs]
+        assert [r.remote_author for r in ours] == [r["user"] for r in theirs]
+    assert page("Strike funds").current_revision.text == "## Why\n\nA **fund** keeps a strike going.\n\n- dues\n- collections\n"
+
+
+def test_a_newer_dump_adds_only_the_new_revisions_and_merges_with_edits_made_here(fresh_mediawiki, member, edit):
+    peer = fresh_mediawiki
+    peer.edit("Picket rota", "Monday: Ali\n\nTuesday: Deniz\n\nWednesday: Sam", summary="Rota")
+    run_import(_dump(peer))
+    rota = page("Picket rota")
+    edit(rota, "Monday: Ali and Rosa\n\nTuesday: Deniz\n\nWednesday: Sam\n", summary="Rosa joins")
+    peer.edit("Picket rota", "Monday: Ali\n\nTuesday: Deniz\n\nWednesday: Sam and Yusuf", summary="Yusuf joins")
+
+    report = run_import(_dump(peer))
+
+    assert report.revisions_added == 1 and report.merged == ["Picket rota"] and not report.conflicts
+    latest = page("Picket rota").current_revision
+    assert latest.text == "Monday: Ali and Rosa\n\nTuesday: Deniz\n\nWednesday: Sam and Yusuf\n"
+    assert (latest.remote_merge, latest.summary, latest.number) == ("merged", "Yusuf joins", 3)
+    assert run_import(_dump(peer)).revisions_added == 0
+
+
+def test_the_same_line_changed_on_both_sides_keeps_both_and_tells_the_editors(
+    fresh_mediawiki, member, edit, mailoutbox, django_capture_on_commit_callbacks
+):
+    peer = fresh_mediawiki
+    peer.edit("Meeting place", "We meet at the union hall.", summary="Place")
+    run_import(_dump(peer))
+    edit(page("Meeting place"), "We meet at the library.\n")
+    peer.edit("Meeting place", "We meet at the café on the corner.", summary="Moved")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(_dump(peer))
+
+    assert report.conflicts == ["Meeting place"]
+    latest = page("Meeting place").current_revision
+    assert latest.remote_merge == "conflict"
+    assert "We meet at the library." in latest.text and "We meet at the café on the corner." in latest.text
+    assert [mail.to for mail in mailoutbox] == [[member.email]]
+    assert "Meeting place" in mailoutbox[0].subject
