@@ -4,11 +4,13 @@ Wikitext is parsed by mwparserfromhell, Markdown by mistune 3; each side writes 
 markup from the parsed structure. The rules on import:
 
 - headings, bold and italic, ``[[Page|label]]`` links (our syntax too), external links, ``<ref>``
-  notes (footnotes), ``<pre>`` and space-indented text (fenced code), simple wikitables (pipe
-  tables) and the inline HTML our renderer allows are converted;
-- lists: ``*`` and ``#`` are Markdown lists (nested by four spaces); a ``:`` line, whether it
-  indents a talk page or defines a ``;`` term, is a block quote, one ``>`` per colon; a ``;``
-  term is a paragraph in bold; a ``:`` after list markers (``*:``, ``#:``) continues the item;
+  notes (footnotes at the end), ``<pre>`` and space-indented text (fenced code), ``<code>``,
+  ``<br>`` and the inline HTML our renderer allows (``<s>``, ``<sup>``…) are converted;
+- lists: ``*`` and ``#`` are Markdown lists (nested by four spaces, numbered); a ``:`` line,
+  whether it indents a talk page or defines a ``;`` term, is a block quote, one ``>`` per
+  colon; a ``;`` term is a paragraph in bold; ``*:`` or ``#:`` continues the item;
+- a wikitable is a pipe table: a first row of header cells is its header (else the header is
+  empty), a header cell further down is bold, ``|+`` a paragraph before it;
 - ``[[Category:X]]`` becomes a tag, ``#REDIRECT [[X]]`` a sentence that links on and ``redirect``;
 - whatever Markdown cannot say (templates, parser functions, files, unknown tags, tables with
   spans, nested tables or multi-line cells) is kept visibly as its wikitext, in inline code or a
@@ -316,6 +318,9 @@ def _title(value: str) -> str:
 
 
 def _tag_name(node) -> str:
+    name = node.tag.nodes
+    if len(name) == 1 and isinstance(name[0], Text):  # nearly always: spare str() of the whole name
+        return name[0].value.strip().lower()
     return str(node.tag).strip().lower()
 
 
@@ -368,7 +373,8 @@ class _Importer:
         self.kept: dict[str, None] = {}
         self.notes: list[str] = []  # footnote definitions, in the order of their first use
         self.note_labels: dict[str, str] = {}  # a <ref>'s name → its footnote label
-        self.named_texts: dict[str, object] = {}  # a <ref>'s name → its text, wherever it is given
+        self.named_texts: dict[str, object] | None = None  # a <ref>'s name → its text, once looked for
+        self.wikicode = None
 
     def convert(self, wikitext: str) -> Converted:
         text = NONCHARACTERS.sub("\ufffd", wikitext.replace("\r\n", "\n").replace("\r", "\n"))
@@ -380,10 +386,8 @@ class _Importer:
             if redirect:
                 sentence = gettext("This page has moved to %(link)s.") % {"link": f"[[{redirect}]]"}
         text = _defuse(LIST_PREFIX.sub(r"\1", text))
-        wikicode = mwparserfromhell.parse(text)
-        if "<ref" in text.lower():
-            self._collect_named_notes(wikicode)
-        blocks = [sentence] + self._blocks(wikicode.nodes)
+        self.wikicode = mwparserfromhell.parse(text)
+        blocks = [sentence] + self._blocks(self.wikicode.nodes)
         if self.notes:
             blocks.append("\n\n".join(self.notes))
         markdown = "\n\n".join(block for block in blocks if block)
@@ -569,6 +573,7 @@ class _Importer:
         """
         out: list[str] = []
         previous_types = ""  # the list markers of the previous item, as written here
+        numbers: list[int] = []  # the number of each item on the way to the previous one
         previous_quote, previous_item = 0, False
         for prefix, content in lines:
             lead = len(prefix) - len(prefix.lstrip(":;"))  # the colons and semicolons before any list marker
@@ -582,14 +587,15 @@ class _Importer:
             if not text:
                 continue
             if quote != previous_quote:
-                previous_types = ""
+                previous_types, numbers = "", []
             if types and not continues:
                 common = 0
                 while common < min(len(types), len(previous_types)) and types[common] == previous_types[common]:
                     common += 1
                 depth = min(len(types), common + 1)  # one level deeper at most: Markdown cannot skip one
                 written = types[:depth]
-                marker = "1." if written[-1] == "#" else "-"
+                numbers = numbers[: depth - 1] + [numbers[depth - 1] + 1 if common >= depth else 1]
+                marker = f"{numbers[-1]}." if written[-1] == "#" else "-"
                 line = "    " * (depth - 1) + f"{marker} {text}"
                 # A list of another kind at the same level needs a blank line before it.
                 tight = previous_item and quote == previous_quote and (len(previous_types) < depth or common >= depth)
@@ -598,7 +604,7 @@ class _Importer:
                 line = "    " * min(len(types), len(previous_types)) + text
                 tight, previous_item = False, False
                 if not types:
-                    previous_types = ""
+                    previous_types, numbers = "", []
             if out:
                 out.append("\n" if tight else "\n" + ("> " * min(quote, previous_quote)).rstrip() + "\n")
             out.append("> " * quote + line)
@@ -615,15 +621,16 @@ class _Importer:
             if name == "tr":
                 rows.append([cell for cell in self._table_children(child) if _tag_name(cell) in ("td", "th")])
             elif name in ("td", "th"):
-                contents = str(child.contents)
-                if child.wiki_markup == "|" and contents.startswith("+") and not rows and caption is None:
-                    caption = mwparserfromhell.parse(contents[1:])  # "|+ caption", read by the parser as a cell
+                first = child.contents.nodes[0] if child.contents.nodes else None
+                if child.wiki_markup == "|" and isinstance(first, Text) and first.value.startswith("+") and not rows:
+                    # "|+ caption", which the parser reads as a cell
+                    caption = [first.value[1:], *child.contents.nodes[1:]]
                     continue
                 if not rows:
                     rows.append([])
                 rows[-1].append(child)
             elif name == "caption":
-                caption = child.contents
+                caption = child.contents.nodes
         rows = [row for row in rows if row]
         problem = self._table_problem(node, rows)
         if problem:
@@ -642,7 +649,7 @@ class _Importer:
             lines.append(self._row([self._cell(cell, header=False) for cell in row], width))
         table = "\n".join(lines)
         if caption is not None:
-            title = self._inline(caption.nodes, line_start=True).strip()
+            title = self._inline(caption, line_start=True).strip()
             if title:
                 return f"{title}\n\n{table}"
         return table
@@ -842,19 +849,24 @@ class _Importer:
         if not node.brackets:
             return _escape(url, table=table)
         label = self._inline(node.title.nodes, table=table).strip() if node.title is not None else ""
-        if not label:
+        if not label or label == _escape(url, table=table):
             return f"<{url}>"
         href = url if url.count("(") == url.count(")") else url.replace("(", "%28").replace(")", "%29")
         return f"[{' '.join(label.split())}]({href})"
 
     # Notes --------------------------------------------------------------------------------------
 
-    def _collect_named_notes(self, wikicode) -> None:
-        """The text of each named note wherever it is given (in the text, or in ``<references>``)."""
-        for tag in wikicode.ifilter_tags(recursive=True, matches=lambda n: _tag_name(n) == "ref"):
-            name = _attribute(tag, "name")
-            if name and tag.contents is not None and str(tag.contents).strip():
-                self.named_texts.setdefault(name, tag.contents)
+    def _named_text(self, name: str):
+        """The text of a named note wherever it is given (later in the text, or in ``<references>``), or None.
+
+        Looked for only when a note is used before its text is given: a search of the whole page."""
+        if self.named_texts is None:
+            self.named_texts = {}
+            for tag in self.wikicode.ifilter_tags(recursive=True, matches=lambda n: _tag_name(n) == "ref"):
+                given = _attribute(tag, "name")
+                if given and tag.contents is not None and str(tag.contents).strip():
+                    self.named_texts.setdefault(given, tag.contents)
+        return self.named_texts.get(name)
 
     def _note(self, node: Tag) -> str:
         name = _attribute(node, "name") or None
@@ -862,7 +874,7 @@ class _Importer:
             return f"[^{self.note_labels[name]}]"
         contents = node.contents if node.contents is not None and str(node.contents).strip() else None
         if contents is None and name:
-            contents = self.named_texts.get(name)
+            contents = self._named_text(name)
         if contents is None:
             return self._keep(node, "note without text")
         number = len(self.notes) + 1
@@ -912,9 +924,16 @@ def to_wikitext(markdown: str) -> str:
     """This wiki's Markdown as MediaWiki wikitext.
 
     Code blocks are ``<pre>`` (a plain MediaWiki has no syntax highlighting), their language kept
-    as ``data-lang``; notes are ``<ref>`` with ``<references/>`` at the end; ``[[wiki links]]``
-    pass through; Markdown images become external links; a link to a path of this site keeps
-    its label only.
+    as ``data-lang`` (so that a diagram comes back a diagram); notes are ``<ref>`` named after their
+    label (a numbered note only if used twice), with ``<references />`` at the end; ``[[wiki links]]``
+    pass through; tables are
+    wikitables; block quotes ``<blockquote>``; text that wikitext would read as markup is
+    wrapped in ``<nowiki>``. Markdown images become external links; a link to a path of this site
+    keeps its label only.
+
+    mistune reads Markdown as CommonMark does: where Python-Markdown reads it otherwise (a list
+    right after a paragraph's line, nesting by two spaces, a ``|`` inside code in a table row),
+    the wikitext follows CommonMark.
     """
     return _Exporter(markdown).convert()
 
