@@ -176,7 +176,9 @@ class RemotePage(models.Model):
         verbose_name_plural = _("remote pages")
         constraints = [
             models.UniqueConstraint(
-                fields=["wiki", "remote_page_id"], name="wiki_remote_page_unique", condition=Q(remote_page_id__isnull=False)
+                fields=["wiki", "remote_page_id"],
+                name="wiki_remote_page_unique",
+                condition=Q(remote_page_id__isnull=False),
             ),
         ]
         indexes = [models.Index(fields=["wiki", "title"], name="wiki_remote_page_title")]

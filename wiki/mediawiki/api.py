@@ -59,7 +59,9 @@ class SiteInfo:
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise RemoteError(_("The wiki answered with a redirect to %(address)s; give that address.") % {"address": newurl})
+        raise RemoteError(
+            _("The wiki answered with a redirect to %(address)s; give that address.") % {"address": newurl}
+        )
 
 
 def check_address(url: str) -> None:
@@ -110,7 +112,9 @@ class Api:
                     retry_after = response.headers.get("Retry-After")
             except urllib.error.HTTPError as error:
                 if error.code not in (429, 503):
-                    raise RemoteError(_("The wiki answered with the error %(status)s.") % {"status": error.code}) from None
+                    raise RemoteError(
+                        _("The wiki answered with the error %(status)s.") % {"status": error.code}
+                    ) from None
                 wait = _seconds(error.headers.get("Retry-After"), attempt)
             except (urllib.error.URLError, TimeoutError, OSError) as error:
                 reason = getattr(error, "reason", error)

@@ -232,7 +232,10 @@ class _Handler(xml.sax.ContentHandler):
             if size > limit:
                 revision.problem = _(
                     "its text holds %(size)s bytes, more than the %(limit)s bytes a revision may hold here"
-                ) % {"size": number_format(size, force_grouping=True), "limit": number_format(limit, force_grouping=True)}
+                ) % {
+                    "size": number_format(size, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                }
             else:
                 revision.text = value
 

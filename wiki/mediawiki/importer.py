@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 

@@ -33,7 +33,11 @@ MAIN_PAGES = {
 
 def file_revisions(path: Path) -> dict[str, list[tuple]]:
     """Title → (id, timestamp, comment, minor) of each revision, read from the file by another parser."""
-    ns = {"mw": "http://www.mediawiki.org/xml/export-0.11/" if "0.11" in path.name else "http://www.mediawiki.org/xml/export-0.10/"}
+    ns = {
+        "mw": "http://www.mediawiki.org/xml/export-0.11/"
+        if "0.11" in path.name
+        else "http://www.mediawiki.org/xml/export-0.10/"
+    }
     pages = {}
     for page in ElementTree.parse(path).getroot().iterfind("mw:page", ns):
         pages[page.findtext("mw:title", namespaces=ns)] = [
@@ -211,7 +215,7 @@ def test_a_text_that_does_not_match_its_sha1_is_reported_not_imported():
     marker = data.index(b"<id>7</id>")
     text_at = data.index(b'<text bytes="', marker)
     body = data.index(b">", text_at) + 1
-    data = data[:body] + (b"X" if data[body:body + 1] != b"X" else b"Y") + data[body + 1 :]
+    data = data[:body] + (b"X" if data[body : body + 1] != b"X" else b"Y") + data[body + 1 :]
 
     report = run_import(data)
 
@@ -334,7 +338,10 @@ def test_a_dump_of_the_peer_arrives_here_with_every_revision_and_text(fresh_medi
         assert [r.remote_id for r in ours] == [r["revid"] for r in theirs]
         assert [r.summary for r in ours] == [r["comment"] for r in theirs]
         assert [r.remote_author for r in ours] == [r["user"] for r in theirs]
-    assert page("Strike funds").current_revision.text == "## Why\n\nA **fund** keeps a strike going.\n\n- dues\n- collections\n"
+    assert (
+        page("Strike funds").current_revision.text
+        == "## Why\n\nA **fund** keeps a strike going.\n\n- dues\n- collections\n"
+    )
 
 
 def test_a_newer_dump_adds_only_the_new_revisions_and_merges_with_edits_made_here(fresh_mediawiki, member, edit):

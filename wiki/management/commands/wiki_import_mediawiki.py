@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, language, space, **options):
         if language not in dict(settings.LANGUAGES):
-            raise CommandError(f"{language!r} is not one of the site's languages: {', '.join(dict(settings.LANGUAGES))}")
+            raise CommandError(
+                f"{language!r} is not one of the site's languages: {', '.join(dict(settings.LANGUAGES))}"
+            )
         scope = None
         if space:
             scope = provider().named(space)
@@ -33,14 +35,16 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no group named {space!r} to import into.")
         started = time.monotonic()
         try:
-            source = open(file, "rb")  # noqa: SIM115 (closed below, after the last page)
+            source = open(file, "rb")
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         with source, translation.override(settings.LANGUAGE_CODE):
 
             def progress(report):
                 if options["verbosity"] > 1:
-                    self.stderr.write(f"\r{source.tell():,} bytes read, {report.revisions_added:,} revisions", ending="")
+                    self.stderr.write(
+                        f"\r{source.tell():,} bytes read, {report.revisions_added:,} revisions", ending=""
+                    )
 
             report = import_dump(source, language=language, scope=scope, progress=progress)
             for line in report.lines():
