@@ -570,6 +570,10 @@ def test_the_rest_of_a_line_after_a_template_over_several_lines_is_text_not_code
         ("one  \ntwo", "one<br>\ntwo"),
         ("a <sup>2</sup> <s>b</s>", "a <sup>2</sup> <s>b</s>"),
         ("[TOC]\n\ntext", "__TOC__\n\ntext"),
+        # As Python-Markdown reads them, not as CommonMark would.
+        ("#Title", "= Title ="),
+        ("Text\n- not a list", "Text\n- not a list"),
+        ("- a list\n    - nested", "* a list\n** nested"),
     ],
 )
 def test_markdown_to_wikitext(markdown, expected):

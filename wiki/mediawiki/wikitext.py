@@ -68,8 +68,9 @@ class Converted:
 # Namespace names in English and Turkish (MediaWiki's canonical and tr.wikipedia's).
 CATEGORY_NAMESPACES = {"category", "kategori"}
 FILE_NAMESPACES = {"file", "image", "media", "dosya", "resim", "ortam"}
+# "#REDIRECT [[Title]]" (or Turkish "#YÖNLENDİRME"), the title without the characters no title holds.
 REDIRECT = re.compile(
-    r"\A\s*#\s*(?:REDIRECT|YÖNLENDİRME|YÖNLENDIRME)\s*:?\s*\[\[([^\[\]|\n]*)(?:\|[^\[\]\n]*)?\]\]",
+    r"\A\s*#\s*(?:REDIRECT|YÖNLENDİRME|YÖNLENDIRME)\s*:?\s*\[\[([^\[\]{}<>|\n]+)(?:\|[^\[\]\n]*)?\]\]",
     re.IGNORECASE,
 )
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -915,9 +916,30 @@ def _wiki_links(md):
     md.inline.register("wiki_link", WIKI_LINK_IN_MARKDOWN.pattern, _parse_wiki_link, before="link", start_chars="[")
 
 
+def _atx_heading(block, match, state):
+    return block.parse_atx_heading(match, state)
+
+
+def _list_after_blank_line(block, match, state):
+    return state.append_paragraph() or block.parse_list(match, state)
+
+
+def _as_python_markdown(md):
+    """Read what Python-Markdown (which renders the pages here) reads otherwise than CommonMark as it does:
+    "#Title" is a heading, and a list does not interrupt a paragraph (except a list in a list's item)."""
+    block = md.block
+    block.register("atx_heading", r"^(?P<atx_1>#{1,6})(?P<atx_2>.*?)$", _atx_heading)
+    block.register("list_after_blank_line", block.specification["list"], _list_after_blank_line)
+    block.rules.remove("list_after_blank_line")  # appended by register(): it takes the place of "list"
+    for rules in (block.rules, block.block_quote_rules):
+        rules[rules.index("list")] = "list_after_blank_line"
+
+
 # Built once: parsing a revision costs no set-up. "~~x~~" is not struck through here (Python-Markdown
 # without that extension), so the strikethrough plugin is left out.
-MARKDOWN_PARSER = mistune.create_markdown(renderer=None, plugins=["table", "footnotes", _wiki_links])
+MARKDOWN_PARSER = mistune.create_markdown(
+    renderer=None, plugins=["table", "footnotes", _wiki_links, _as_python_markdown]
+)
 
 
 def to_wikitext(markdown: str) -> str:
@@ -931,9 +953,10 @@ def to_wikitext(markdown: str) -> str:
     wrapped in ``<nowiki>``. Markdown images become external links; a link to a path of this site
     keeps its label only.
 
-    mistune reads Markdown as CommonMark does: where Python-Markdown reads it otherwise (a list
-    right after a paragraph's line, nesting by two spaces, a ``|`` inside code in a table row),
-    the wikitext follows CommonMark.
+    mistune reads Markdown as CommonMark does, made to read as Python-Markdown (which renders the
+    pages) a heading without a space after its ``#`` and a list right after a paragraph's line;
+    where they still differ (nesting by two spaces, a ``|`` inside code in a table row, a code
+    fence never closed), the wikitext follows CommonMark.
     """
     return _Exporter(markdown).convert()
 
