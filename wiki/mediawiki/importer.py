@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -274,11 +275,11 @@ class Copier:
                 raise PageRefused(
                     _("its text does not match its sha1 checksum: the file is damaged"), revision=revision.id
                 )
-        wikitext = revision.text if not revision.text_hidden else ""
-        converted = to_markdown(wikitext)
-        text = normalise_text(converted.text)
-        if revision.text_hidden:
-            text = _("(The text of this revision is hidden on %(wiki)s.)") % {"wiki": self.wiki} + "\n"
+        with translation.override(self.language):  # what the conversion writes is the page's text
+            converted = to_markdown(revision.text if not revision.text_hidden else "")
+            text = normalise_text(converted.text)
+            if revision.text_hidden:
+                text = _("(The text of this revision is hidden on %(wiki)s.)") % {"wiki": self.wiki} + "\n"
         limit = app_settings.MAX_TEXT_BYTES
         if len(text.encode()) > limit:
             raise PageRefused(
@@ -292,13 +293,14 @@ class Copier:
         current = locked.current_revision
         outcome = ""
         if current is not None and current.text != link.base_text:  # edited here since the last copy
-            result = merge(
-                base=link.base_text,
-                theirs=current.text,
-                mine=text,
-                theirs_label=_("this wiki (revision %(number)s)") % {"number": current.number},
-                mine_label=_("%(wiki)s (revision %(id)s)") % {"wiki": self.wiki, "id": revision.id},
-            )
+            with translation.override(locked.language):  # the conflict markers' labels are in the page's text
+                result = merge(
+                    base=link.base_text,
+                    theirs=current.text,
+                    mine=text,
+                    theirs_label=_("this wiki (revision %(number)s)") % {"number": current.number},
+                    mine_label=_("%(wiki)s (revision %(id)s)") % {"wiki": self.wiki, "id": revision.id},
+                )
             outcome = RemoteMerge.CONFLICT if isinstance(result, Conflict) else RemoteMerge.MERGED
             merged_text = result.text if isinstance(result, Conflict) else result
             link.base_text = text

@@ -379,3 +379,12 @@ def test_the_same_line_changed_on_both_sides_keeps_both_and_tells_the_editors(
     assert "We meet at the library." in latest.text and "We meet at the café on the corner." in latest.text
     assert [mail.to for mail in mailoutbox] == [[member.email]]
     assert "Meeting place" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_what_the_conversion_writes_is_in_the_language_of_the_pages_not_of_who_imports():
+    with translation.override("en"):
+        run_import(SPECIAL_EXPORT.read_bytes(), language="tr")
+
+    moved = WikiPage.objects.get(title="Old name", language="tr").current_revision.text
+    assert "taşındı" in moved and "[[Labour history]]" in moved
