@@ -85,11 +85,12 @@ def test_categories_become_tags_in_order_once_each_and_leave_the_text():
     assert converted.text == "Text.\n"
 
 
-def test_a_file_is_kept_visibly_and_reported():
-    converted = to_markdown("Before [[File:Poster.png|thumb|The 1970 poster]] after.")
+@pytest.mark.parametrize("namespace", ["File", "Image", "Dosya"])
+def test_a_file_is_kept_visibly_and_reported(namespace):
+    converted = to_markdown(f"Before [[{namespace}:Poster 1970.png|thumb|The 1970 poster]] after.")
 
-    assert converted.text == "Before `[[File:Poster.png|thumb|The 1970 poster]]` after.\n"
-    assert converted.kept == ["file Poster.png"]
+    assert converted.text == f"Before `[[{namespace}:Poster 1970.png|thumb|The 1970 poster]]` after.\n"
+    assert converted.kept == ["file Poster 1970.png"]
 
 
 @pytest.mark.parametrize(
