@@ -43,6 +43,8 @@ MISSING_CLASS = "wiki-missing"
 
 # [[Page name]] or [[Page name|label]], on one line.
 WIKI_LINK = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]"
+# A character escaped with a backslash, as Python-Markdown holds it while inline patterns run.
+ESCAPED = re.compile(f"{re.escape(markdown.util.STX)}([0-9]+){re.escape(markdown.util.ETX)}")
 
 ALLOWED_TAGS = {
     *("p", "br", "hr", "div", "span", "blockquote", "pre", "code", "kbd", "samp", "var"),
@@ -153,13 +155,17 @@ class WikiLinkProcessor(InlineProcessor):
         self.language, self.existing, self.links = language, existing, links
 
     def handleMatch(self, m, data):
-        target = m.group(1).strip()
+        # In a table cell the pipe before a label is escaped (\\|), which Markdown has already
+        # replaced by a placeholder: put back, it is the pipe of [[Page|label]] again.
+        inner = ESCAPED.sub(lambda escaped: chr(int(escaped[1])), self.unescape(m.group(0))[2:-2])
+        target, _pipe, label = inner.partition("|")
+        target = target.strip()
         slug = slug_for(target)
         if not slug:
             return None, None, None  # nothing to link to: left as the writer typed it
         self.links.add(slug)
         link = etree.Element("a")
-        link.text = (m.group(2) or target).strip()
+        link.text = (label or target).strip()
         if slug in self.existing:
             link.set("href", page_path(slug=slug, language=self.language))
         else:

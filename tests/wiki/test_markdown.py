@@ -100,6 +100,19 @@ def test_a_labelled_link_shows_the_label(make_page):
     assert link["href"] == "/en/wiki/research-agenda/"
 
 
+def test_a_labelled_link_in_a_table_cell_escapes_its_pipe_and_still_links(make_page):
+    """A table cell ends at a pipe, so there the label's pipe is written \\| (as MediaWiki imports write it)."""
+    make_page("Research agenda")
+
+    table = "| Page | Note |\n|---|---|\n| [[Research agenda\\|our agenda]] | [[Missing page\\|to write]] |"
+
+    cells = soup(table).find_all("td")
+
+    assert [cell.a.get_text() for cell in cells] == ["our agenda", "to write"]
+    assert cells[0].a["href"] == "/en/wiki/research-agenda/"
+    assert parse_qs(urlsplit(cells[1].a["href"]).query)["title"] == ["Missing page"]
+
+
 def test_links_stay_within_the_pages_language(make_page):
     make_page("Research agenda", language="en")
 
