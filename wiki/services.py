@@ -127,15 +127,17 @@ def _append(locked: WikiPage, *, text: str, summary: str, author, parent: Revisi
     the edit was merged.
     """
     rendered = render(text, language=locked.language)
-    revision = add_revision(locked, rendered=rendered, text=text, summary=summary, author=author, parent=parent)
+    revision = add_revision(locked, html=rendered.html, text=text, summary=summary, author=author, parent=parent)
     make_current(locked, links=rendered.links, at=revision.created_at)
     return revision
 
 
-def add_revision(locked: WikiPage, *, rendered, text: str, parent: Revision | None, **fields) -> Revision:
+def add_revision(locked: WikiPage, *, html: str, text: str, parent: Revision | None, **fields) -> Revision:
     """The next revision of the locked page, current in memory only, and the ``WIKI_REVISION_HOOKS`` told,
     in this transaction: every new revision is made here. ``fields`` are more of the revision's
-    (summary, author, and for one copied from a MediaWiki its date and origin).
+    (summary, author, and for one copied from a MediaWiki its date and origin). ``html`` may be ""
+    for a revision that will not be current (one of many copied in a row): ``revision_html``
+    renders it when someone reads it.
 
     ``make_current`` saves the page once after one revision, or after many in a row (an import).
     """
@@ -145,7 +147,7 @@ def add_revision(locked: WikiPage, *, rendered, text: str, parent: Revision | No
         number=current.number + 1 if current else 1,
         parent=parent,
         text=text,
-        html=rendered.html,
+        html=html,
         **{"created_at": timezone.now(), **fields},
     )
     locked.current_revision, locked.text = revision, text
@@ -162,6 +164,14 @@ def make_current(locked: WikiPage, *, links: set[str], at) -> None:
     PageLink.objects.bulk_create(
         [PageLink(from_page=locked, to_slug=slug, to_language=locked.language) for slug in sorted(links)]
     )
+
+
+def revision_html(revision: Revision, *, language: str) -> str:
+    """The revision's stored HTML; rendered and stored first if it has none yet (copied in a row, never current)."""
+    if not revision.html and revision.text:
+        revision.html = render(revision.text, language=language).html
+        Revision.objects.filter(pk=revision.pk).update(html=revision.html)
+    return revision.html
 
 
 def _refresh(page: WikiPage, locked: WikiPage) -> None:

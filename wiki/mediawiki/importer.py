@@ -31,7 +31,7 @@ from suite.members import member_locale
 
 from ..conf import app_settings
 from ..errors import WikiError
-from ..markdown import page_path, render, slug_for
+from ..markdown import check_renderable, page_path, render, slug_for
 from ..merge import Conflict, merge
 from ..models import RemoteAuthor, RemoteAuthorKind, RemoteMerge, RemotePage, RemoteWiki, Revision, WikiPage
 from ..scopes import Scope
@@ -178,7 +178,7 @@ class Copier:
         if link is None:
             link, created = self._new_page(source), True
         locked = _lock(link.page)
-        added, conflicts, merged, links, tags, first, moved = 0, [], False, None, [], None, False
+        added, conflicts, merged, tags, first, moved = 0, [], False, [], None, False
         for revision in revisions:
             if link.base_id is not None and revision.id is not None and revision.id <= link.base_id:
                 continue  # copied here before
@@ -189,12 +189,11 @@ class Copier:
                 link.base_id, link.base_timestamp, link.base_text = revision.id, revision.timestamp, text
                 moved = True
                 continue
-            rendered = render_or_refuse(text, language=locked.language, revision=revision.id)
-            new = self._add(locked, link, revision, text, rendered)
+            new = self._add(locked, link, revision, text)
             merged |= bool(new.remote_merge)
             if new.remote_merge == RemoteMerge.CONFLICT:
                 conflicts.append(new)
-            links, tags, added = rendered.links, converted.tags, added + 1
+            tags, added = converted.tags, added + 1
             first = first or new
             if converted.kept:
                 kept = self.report.kept.setdefault(source.title, [])
@@ -205,11 +204,16 @@ class Copier:
             if moved:
                 link.save()
             return "unchanged"
-        last = locked.current_revision.created_at
+        current = locked.current_revision
+        # Only the newest revision is rendered now: the others are, if ever someone reads them.
+        rendered = render_or_refuse(current.text, language=locked.language, revision=current.remote_id)
+        current.html = rendered.html
+        current.save(update_fields=["html"])
         if created:  # dated as on the remote wiki, not as of the import
             locked.created_at = first.created_at
             locked.save(update_fields=["created_at"])
-        make_current(locked, links=links, at=last if created else max(locked.updated_at, last))
+        at = current.created_at if created else max(locked.updated_at, current.created_at)
+        make_current(locked, links=rendered.links, at=at)
         if tags:
             locked.tags.add(*tags)
         if link.remote_page_id is None and source.id is not None:
@@ -289,7 +293,7 @@ class Copier:
             )
         return text, converted
 
-    def _add(self, locked: WikiPage, link: RemotePage, revision: SourceRevision, text: str, rendered) -> Revision:
+    def _add(self, locked: WikiPage, link: RemotePage, revision: SourceRevision, text: str) -> Revision:
         current = locked.current_revision
         outcome = ""
         if current is not None and current.text != link.base_text:  # edited here since the last copy
@@ -304,7 +308,7 @@ class Copier:
             outcome = RemoteMerge.CONFLICT if isinstance(result, Conflict) else RemoteMerge.MERGED
             merged_text = result.text if isinstance(result, Conflict) else result
             link.base_text = text
-            text, rendered = merged_text, render_or_refuse(merged_text, language=locked.language, revision=revision.id)
+            text = merged_text
         else:
             link.base_text = text
         link.base_id, link.base_timestamp = revision.id, revision.timestamp
@@ -315,9 +319,10 @@ class Copier:
             kind, name = RemoteAuthorKind.IP, revision.ip
         else:
             kind, name = RemoteAuthorKind.USER, revision.user_name
+        check_or_refuse(text, revision=revision.id)
         return add_revision(
             locked,
-            rendered=rendered,
+            html="",
             text=text,
             parent=current,
             author_id=author_id,
@@ -335,6 +340,14 @@ class Copier:
 def render_or_refuse(text: str, *, language: str, revision: int | None):
     try:
         return render(text, language=language)
+    except WikiError as error:
+        raise PageRefused(str(error.message), revision=revision) from None
+
+
+def check_or_refuse(text: str, *, revision: int | None) -> None:
+    """Refuse now, as rendering it later would, a text too intricate to render (``check_renderable``)."""
+    try:
+        check_renderable(text)
     except WikiError as error:
         raise PageRefused(str(error.message), revision=revision) from None
 

@@ -15,6 +15,7 @@ from ..forms import RecentChangesForm, SearchForm
 from ..mediawiki.export import export_chunks
 from ..models import Revision, WikiPage
 from ..scopes import Scope, provider
+from ..services import revision_html
 from .base import (
     error_page,
     language_name,
@@ -94,6 +95,8 @@ def read(request, page):
         revision = selectors.page_revision(page, number) if number else None
         if revision is None:
             return error_page(request, no_revision(request.GET["revision"]), page=page)
+    if revision is not None:
+        revision_html(revision, language=page.language)
     text, languages = selectors.kept(
         "page",
         page.pk,

@@ -388,3 +388,18 @@ def test_what_the_conversion_writes_is_in_the_language_of_the_pages_not_of_who_i
 
     moved = WikiPage.objects.get(title="Old name", language="tr").current_revision.text
     assert "taşındı" in moved and "[[Labour history]]" in moved
+
+
+@pytest.mark.django_db
+def test_an_older_revision_is_rendered_when_first_read(client):
+    """An import renders only each page's newest revision; an older one is rendered, and kept, when read."""
+    run_import(SPECIAL_EXPORT.read_bytes())
+    first = page("Worker education").revisions.get(number=1)
+    assert first.html == ""
+
+    answer = client.get("/en/wiki/worker-education/?revision=1")
+
+    assert answer.status_code == 200
+    first.refresh_from_db()
+    assert first.html and first.html in answer.content.decode()
+    assert page("Worker education").current_revision.html
