@@ -174,6 +174,10 @@ def test_every_model_has_its_names_in_english_and_turkish():
         "TaggedWikiPage": ("wiki page tag", "wiki page tags"),
         "Revision": ("revision", "revisions"),
         "PageLink": ("page link", "page links"),
+        "RemoteWiki": ("remote wiki", "remote wikis"),
+        "RemoteAuthor": ("remote author", "remote authors"),
+        "RemotePage": ("remote page", "remote pages"),
+        "MediaWikiImport": ("MediaWiki import", "MediaWiki imports"),
     }
     for model, (singular, plural) in names["tr"].items():
         assert (singular, plural) != names["en"][model], model

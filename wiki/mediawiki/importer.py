@@ -149,6 +149,7 @@ class Copier:
     def copy(self, source: SourcePage, revisions: Iterable[SourceRevision], *, link: RemotePage | None = None) -> None:
         """Copy the revisions of ``source`` that are new here, in one transaction; report what went wrong."""
         revisions = iter(revisions)
+        self.seen_ids = []
         try:
             with transaction.atomic():
                 outcome = self._copy(source, revisions, link=link)
@@ -157,7 +158,11 @@ class Copier:
             for _rest in revisions:  # read past the rest of the page
                 pass
             return
-        except IntegrityError:  # its revisions, or the page there, are already another page's here
+        except IntegrityError:
+            # A concurrent import of the same page, or a page there linked to two pages here: its
+            # revisions are another page's already. Anything else is a bug to see, not to report.
+            if not Revision.objects.filter(remote_wiki=self.wiki, remote_id__in=self.seen_ids).exists():
+                raise
             self.report.problems.append(
                 Problem(source.title, None, _("its revisions are already those of another page here"))
             )
@@ -180,6 +185,7 @@ class Copier:
         locked = _lock(link.page)
         added, conflicts, merged, tags, first, moved = 0, [], False, [], None, False
         for revision in revisions:
+            self.seen_ids.append(revision.id)
             if link.base_id is not None and revision.id is not None and revision.id <= link.base_id:
                 continue  # copied here before
             text, converted = self._text_of(source, revision)
