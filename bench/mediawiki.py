@@ -412,7 +412,7 @@ class SQLite:
     engine = "SQLite"
 
     def __init__(self):
-        self.template, self.work = VAR / "migrated.sqlite3", VAR / "work.sqlite3"
+        self.template = VAR / "migrated.sqlite3"
 
     def prepare(self) -> None:
         for path in VAR.glob("migrated.sqlite3*"):
@@ -427,7 +427,9 @@ class SQLite:
             path.unlink()
         building.replace(self.template)
 
-    def fresh(self) -> str:
+    def fresh(self, revisions: int) -> str:
+        """A copy of the migrated database, one per N: a run of another N may go on beside it."""
+        self.work = VAR / f"work-n{revisions}.sqlite3"
         for path in VAR.glob(self.work.name + "*"):
             path.unlink()
         shutil.copyfile(self.template, self.work)
@@ -449,7 +451,7 @@ class PostgreSQL:
     """Databases of this bench's own on the server of ``DATABASE_URL`` (the one named there is not touched)."""
 
     engine = "PostgreSQL"
-    template, work = "nlu_bench_mediawiki_migrated", "nlu_bench_mediawiki_work"
+    template = "nlu_bench_mediawiki_migrated"
 
     def __init__(self, server_url: str):
         self.server_url = server_url
@@ -469,7 +471,8 @@ class PostgreSQL:
         self.admin(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)', f'CREATE DATABASE "{self.template}"')
         migrate(self.url(self.template))
 
-    def fresh(self) -> str:
+    def fresh(self, revisions: int) -> str:
+        self.work = f"nlu_bench_mediawiki_n{revisions}"
         self.admin(
             f'DROP DATABASE IF EXISTS "{self.work}" WITH (FORCE)',
             f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"',
@@ -549,7 +552,7 @@ def tenths(samples: list[tuple[float, float]], seconds: float) -> list[float | N
 
 def measure(database, revisions: int, commit: str) -> dict:
     path = export_file(revisions)
-    url = database.fresh()
+    url = database.fresh(revisions)
     measured = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "commit": commit}
     measured["load_before"] = round(os.getloadavg()[0], 2)
     log(f"{database.engine}: importing {revisions:,} revisions ({path.stat().st_size / 1e6:.0f} MB)")
