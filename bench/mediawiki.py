@@ -621,7 +621,7 @@ def markdown(run: dict) -> str:
             lines += [
                 "",
                 f"Peak RSS at {flat['of']:,} over peak RSS at {BASELINE:,}: **{flat['ratio']}** "
-                f"(target ≤ {FLAT_TARGET}): **{'PASS' if flat['pass'] else 'FAIL'}**.",
+                f"(target ≤ {FLAT_TARGET:.2f}): **{'PASS' if flat['pass'] else 'FAIL'}**.",
             ]
     return "\n".join(lines) + "\n"
 
@@ -640,8 +640,8 @@ def readme_block(run: dict, path: Path) -> str:
         for result in database["runs"]:
             ratio = ""
             if baseline and result is not baseline:
-                flat = round(result["peak_rss_mb"] / baseline["peak_rss_mb"], 2)
-                ratio = f"{flat} ({'PASS' if flat <= FLAT_TARGET else 'FAIL'}, target ≤ {FLAT_TARGET})"
+                flat = result["peak_rss_mb"] / baseline["peak_rss_mb"]
+                ratio = f"{flat:.2f} ({'PASS' if flat <= FLAT_TARGET else 'FAIL'}, target ≤ {FLAT_TARGET:.2f})"
             lines.append(
                 f"| {database['engine']} | {result['revisions']:,} | {result['seconds']} | {result['per_second']} "
                 f"| {result['cpu_seconds']} | {result['peak_rss_mb']} | {ratio} |"
