@@ -40,22 +40,24 @@ def state_key(scale: int) -> str:
     return digest.hexdigest()[:12]
 
 
-def django_env(database_url: str) -> dict[str, str]:
-    """The environment of every process of a run: bench settings, this database, bench's own var/."""
+def django_env(database_url: str, *, folder: Path = BENCH_VAR) -> dict[str, str]:
+    """The environment of every process of a run: bench settings, this database, a var/ of the bench's own
+    (in ``folder``: each bench has its own, so that two can run side by side)."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
-        "NLU_VAR_DIR": str(BENCH_VAR / "var"),
+        "NLU_VAR_DIR": str(folder / "var"),
     }
 
 
-def manage(database_url: str, *args: str) -> None:
-    """Run a management command; what it prints goes to var/bench/manage.log, errors to the terminal."""
-    with open(BENCH_VAR / "manage.log", "a") as log:
+def manage(database_url: str, *args: str, folder: Path = BENCH_VAR) -> None:
+    """Run a management command; what it prints goes to ``folder``/manage.log, errors to the terminal."""
+    with open(folder / "manage.log", "a") as log:
         log.write(f"\n$ manage.py {' '.join(args)}\n")
         log.flush()
-        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(database_url), stdout=log, check=True)
+        env = django_env(database_url, folder=folder)
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=log, check=True)
 
 
 def build(database_url: str, scale: int, log) -> dict[str, float]:

@@ -16,7 +16,6 @@ between its markers; what separate invocations of one day measured (``--database
 
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import random
@@ -31,7 +30,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from .database import BENCH_VAR, PYTHON, ROOT
+from wiki.mediawiki.dump import mediawiki_sha1
+
+from .database import BENCH_VAR, PYTHON, ROOT, django_env, manage
 
 BASELINE = 10_000  # revisions of the run every other is compared with
 REVISIONS_PER_PAGE = 100
@@ -50,15 +51,6 @@ def log(message: str) -> None:
 
 
 # --- The export file -------------------------------------------------------------------------
-
-
-def mediawiki_sha1(text: str) -> str:
-    """SHA-1 of the UTF-8 text in base 36, 31 digits, as MediaWiki's dumps write it (without Django)."""
-    number, digits = int.from_bytes(hashlib.sha1(text.encode()).digest(), "big"), []
-    while number:
-        number, rest = divmod(number, 36)
-        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[rest])
-    return "".join(reversed(digits)).rjust(31, "0")
 
 
 def _listed(text: str) -> list[str]:
@@ -386,26 +378,9 @@ def export_file(revisions: int) -> Path:
 # --- The databases ---------------------------------------------------------------------------
 
 
-def child_env(database_url: str) -> dict[str, str]:
-    """bench.settings (debug off, so no query log grows), this database, a var/ of this bench's own."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": database_url,
-        "NLU_VAR_DIR": str(VAR / "var"),
-    }
-
-
-def manage(database_url: str, *args: str) -> None:
-    with open(VAR / "manage.log", "a") as out:
-        out.write(f"\n$ manage.py {' '.join(args)}\n")
-        out.flush()
-        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=child_env(database_url), stdout=out, check=True)
-
-
 def migrate(database_url: str) -> None:
-    manage(database_url, "migrate", "--noinput")
-    manage(database_url, "sync_translation_fields", "--noinput")
+    manage(database_url, "migrate", "--noinput", folder=VAR)
+    manage(database_url, "sync_translation_fields", "--noinput", folder=VAR)
 
 
 class SQLite:
@@ -516,7 +491,8 @@ def timed_import(path: Path, database_url: str, output: Path) -> dict:
     samples: list[tuple[float, float]] = []
     with open(output, "w") as out:
         started = time.monotonic()
-        child = subprocess.Popen(command, cwd=ROOT, env=child_env(database_url), stdout=out, stderr=subprocess.STDOUT)
+        env = django_env(database_url, folder=VAR)
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample():

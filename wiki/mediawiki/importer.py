@@ -155,8 +155,7 @@ class Copier:
                 outcome = self._copy(source, revisions, link=link)
         except PageRefused as refused:
             self.report.problems.append(Problem(source.title, refused.revision, refused.message))
-            for _rest in revisions:  # read past the rest of the page
-                pass
+            _read_past(revisions)
             return
         except IntegrityError:
             # A concurrent import of the same page, or a page there linked to two pages here: its
@@ -166,8 +165,7 @@ class Copier:
             self.report.problems.append(
                 Problem(source.title, None, _("its revisions are already those of another page here"))
             )
-            for _rest in revisions:
-                pass
+            _read_past(revisions)
             return
         if outcome == "added":
             self.report.pages_added += 1
@@ -341,6 +339,12 @@ class Copier:
             remote_author_kind="" if author_id else kind,
             remote_merge=outcome,
         )
+
+
+def _read_past(revisions) -> None:
+    """Read past the rest of a refused page's revisions: the stream goes on with the next page."""
+    for _revision in revisions:
+        pass
 
 
 def render_or_refuse(text: str, *, language: str, revision: int | None):
