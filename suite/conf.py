@@ -26,4 +26,6 @@ suite_settings = AppSettings(
     BASE_TEMPLATE="base.html",
     # A callable (member) -> suite.members.Preferences; see suite.members.
     MEMBER_PREFERENCES="suite.members.attribute_preferences",
+    # A callable (text, *, limit) -> members a chooser suggests; see suite.members.
+    MEMBER_SEARCH="suite.members.name_search",
 )
