@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Account, ExchangeRequest, Offer, Transfer
+from .search import offer_search_text
 from .services import (
     account_for,
     commons_account,
@@ -324,16 +325,16 @@ def block_offers(block: int, members: list[int]) -> list[Offer]:
     for _ in range(OFFERS_PER_BLOCK):
         category, title_en, title_tr = rng.choice(SCALED_OFFERS)
         language = rng.choice(["en", "tr"])
-        offers.append(
-            Offer(
-                author_id=rng.choice(members),
-                kind=rng.choice(Offer.Kind.values),
-                category=category,
-                title=title_en if language == "en" else title_tr,
-                description=rng.choice(SCALED_DESCRIPTIONS[language]),
-                language=language,
-            )
+        offer = Offer(
+            author_id=rng.choice(members),
+            kind=rng.choice(Offer.Kind.values),
+            category=category,
+            title=title_en if language == "en" else title_tr,
+            description=rng.choice(SCALED_DESCRIPTIONS[language]),
+            language=language,
         )
+        offer.search_text = offer_search_text(offer.title, offer.description)  # as offer_create writes it
+        offers.append(offer)
     return offers
 
 

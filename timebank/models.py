@@ -110,6 +110,8 @@ class Transfer(models.Model):
     # (Never in a form, so no translated verbose name.)
     payer_balance_after = models.BigIntegerField(editable=False)
     payee_balance_after = models.BigIntegerField(editable=False)
+    # The mail outbox of gifts and grants: set when the payee is to be told, cleared once they were.
+    payee_notice_due = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +124,10 @@ class Transfer(models.Model):
             # the whole ledger, so it scanned the table for each row of the page instead; this one
             # holds only the reversals.
             models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="timebank_transfer_reversals"),
+            # The sweep's: only the few transfers whose mail has not gone yet.
+            models.Index(
+                fields=["created_at"], condition=Q(payee_notice_due=True), name="timebank_transfer_notice_due"
+            ),
         ]
         permissions = [
             ("reverse_transfer", _("Can reverse a transfer")),
@@ -173,6 +179,14 @@ class Offer(models.Model):
     # in Arabic belongs on the board too.
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The title and description folded for the board's search (timebank.search), written with them.
+    # (Never in a form, so no translated verbose name.)
+    search_text = models.TextField(blank=True, editable=False)
+    # A coordinator changed or withdrew someone else's post: who, and the author's mail still owed (an outbox).
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    author_notice_due = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -184,6 +198,7 @@ class Offer(models.Model):
             models.Index(fields=["status", "kind", "category", "language", "-created_at"], name="timebank_offer_board"),
             models.Index(fields=["status", "-created_at"], name="timebank_offer_recent"),
             models.Index(fields=["author", "-created_at"], name="timebank_offer_author"),
+            models.Index(fields=["updated_at"], condition=Q(author_notice_due=True), name="timebank_offer_notice_due"),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +217,11 @@ class ExchangeRequest(models.Model):
         DECLINED = "declined", _("declined")
         CANCELLED = "cancelled", pgettext_lazy("exchange request", "withdrawn")
         EXPIRED = "expired", _("expired")
+        CLOSED = "closed", pgettext_lazy("exchange request", "cancelled: an account was closed")
+
+    class Side(models.TextChoices):
+        CREDITOR = "creditor", _("the member who asks")
+        DEBTOR = "debtor", _("the member asked")
 
     creditor = models.ForeignKey(
         Account, verbose_name=_("asks to be paid"), on_delete=models.PROTECT, related_name="credit_requests"
@@ -226,6 +246,8 @@ class ExchangeRequest(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), max_length=500, blank=True)
+    # Whose account a coordinator closed, when that cancelled the request: each side's mail says so.
+    closed_side = models.CharField(_("account closed"), max_length=10, choices=Side.choices, blank=True, editable=False)
     transfer = models.OneToOneField(
         Transfer,
         verbose_name=_("transfer"),

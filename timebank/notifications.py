@@ -1,5 +1,7 @@
-"""Mail about exchange requests, in the recipient's language: the debtor hears of a request, the
-creditor of its outcome. Each at most once: the request row records what was sent (an outbox)."""
+"""Mail of the timebank, in the recipient's language: the debtor hears of an exchange request, the
+creditor of its outcome, the receiver of a gift or grant of the hours, the author of a post of what
+a coordinator did to it. Each at most once: the row (request, transfer or offer) records what was
+sent (an outbox)."""
 
 import datetime
 
@@ -14,10 +16,10 @@ from suite.links import absolute_url
 from suite.members import member_locale
 
 from .formatting import hours
-from .models import ExchangeRequest
+from .models import ExchangeRequest, Offer, Transfer
 
-Status = ExchangeRequest.Status
-OUTCOMES = (Status.CONFIRMED, Status.DECLINED, Status.EXPIRED)
+Status, Side = ExchangeRequest.Status, ExchangeRequest.Side
+OUTCOMES = (Status.CONFIRMED, Status.DECLINED, Status.EXPIRED, Status.CLOSED)
 
 
 def _account_url() -> str:
@@ -71,6 +73,29 @@ def _tell_creditor(request: ExchangeRequest) -> None:
         _send(creditor, subject, [*lines, _account_url()])
 
 
+def _tell_cancelled(request: ExchangeRequest, side: str) -> None:
+    """Tell one side of a request that closing an account cancelled it, and whose account that was."""
+    member, other = (
+        (request.creditor.member, request.debtor.member)
+        if side == Side.CREDITOR
+        else (request.debtor.member, request.creditor.member)
+    )
+    with member_locale(member):
+        values = {"member": other, "amount": hours(request.minutes), "memo": request.memo}
+        if side == Side.CREDITOR:
+            subject = _("Your request to %(member)s for %(amount)s is cancelled") % values
+        else:
+            subject = _("The request of %(member)s for %(amount)s is cancelled") % values
+        if request.closed_side == side:
+            cause = _("A coordinator closed your timebank account, so this request can no longer be paid: %(memo)s")
+        else:
+            cause = _(
+                "A coordinator closed the timebank account of %(member)s, "
+                "so this request can no longer be paid: %(memo)s"
+            )
+        _send(member, subject, [cause % values, _("Nothing was paid."), _account_url()])
+
+
 @transaction.atomic
 def exchange_request_mail(*, request_id: int) -> int:
     """Send what is due for one request and has not gone yet; how many mails went now.
@@ -88,7 +113,12 @@ def exchange_request_mail(*, request_id: int) -> int:
         request.notified_at = now
         changed.append("notified_at")
     if request.outcome_notified_at is None and request.status in OUTCOMES:
-        if request.creditor.member.email:
+        if request.status == Status.CLOSED:  # neither side chose it: both are told
+            for side in Side.values:
+                if getattr(request, side).member.email:
+                    _tell_cancelled(request, side)
+                    sent += 1
+        elif request.creditor.member.email:
             _tell_creditor(request)
             sent += 1
         request.outcome_notified_at = now
@@ -106,3 +136,91 @@ def exchange_mails_send_pending(*, older_than: datetime.timedelta = datetime.tim
         | Q(outcome_notified_at__isnull=True, status__in=OUTCOMES, decided_at__lt=cutoff)
     ).values_list("pk", flat=True)
     return sum(exchange_request_mail(request_id=pk) for pk in list(due))
+
+
+def _tell_payee(transfer: Transfer) -> None:
+    payee = transfer.payee.member
+    with member_locale(payee):
+        amount = hours(transfer.minutes)
+        if transfer.kind == Transfer.Kind.GRANT:
+            values = {"amount": amount, "memo": transfer.memo, "member": transfer.recorded_by or _("A coordinator")}
+            subject = _("%(amount)s granted to you from the NLU commons") % values
+            lines = [
+                _("%(member)s, coordinating the timebank, granted you %(amount)s from the NLU commons, for: %(memo)s")
+                % values
+            ]
+        else:
+            values = {"amount": amount, "memo": transfer.memo, "member": transfer.payer.member}
+            subject = _("%(member)s gave you %(amount)s") % values
+            lines = [
+                _("%(member)s gave you %(amount)s in the timebank.") % values,
+                _("Their note: %(memo)s") % values if transfer.memo else "",
+            ]
+        _send(payee, subject, [*lines, _account_url()])
+
+
+@transaction.atomic
+def transfer_mail(*, transfer_id: int) -> int:
+    """Tell the payee of a gift or grant, once (the row locked while sending, as for a request); how many mails went.
+
+    A payee whose account was closed since, or who has no e-mail address, is not told.
+    """
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("payer__member", "payee__member", "recorded_by")
+        .get(pk=transfer_id)
+    )
+    if not transfer.payee_notice_due:
+        return 0
+    payee = transfer.payee
+    sent = 0
+    if payee.member_id is not None and not payee.closed and payee.member.email:
+        _tell_payee(transfer)
+        sent = 1
+    Transfer.objects.filter(pk=transfer.pk).update(payee_notice_due=False)
+    return sent
+
+
+def transfer_mails_send_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """Send the gift and grant mails a broker outage kept from being enqueued; the count."""
+    cutoff = timezone.now() - older_than
+    due = Transfer.objects.filter(payee_notice_due=True, created_at__lt=cutoff).values_list("pk", flat=True)
+    return sum(transfer_mail(transfer_id=pk) for pk in list(due))
+
+
+def _tell_author(offer: Offer) -> None:
+    author = offer.author
+    with member_locale(author):
+        values = {"member": offer.moderated_by or _("A coordinator"), "title": offer.title}
+        if offer.status == Offer.Status.CLOSED:
+            subject = _("Your post “%(title)s” was taken off the board") % values
+            line = _(
+                "%(member)s, coordinating the timebank, took your post “%(title)s” off the board. "
+                "You can still see it, change it and put it back:"
+            )
+        else:
+            subject = _("Your post “%(title)s” was changed") % values
+            line = _("%(member)s, coordinating the timebank, changed your post “%(title)s”. This is how it reads now:")
+        _send(author, subject, [line % values, absolute_url(reverse("timebank:offer", args=[offer.pk]))])
+
+
+@transaction.atomic
+def offer_mail(*, offer_id: int) -> int:
+    """Tell a post's author what a coordinator did to it, once however many changes it took; how many mails went."""
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("author", "moderated_by").get(pk=offer_id)
+    if not offer.author_notice_due:
+        return 0
+    sent = 0
+    if offer.author.email:
+        _tell_author(offer)
+        sent = 1
+    # An update, not save(): the post itself did not change, and the board's cache need not move.
+    Offer.objects.filter(pk=offer.pk).update(author_notice_due=False)
+    return sent
+
+
+def offer_mails_send_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """Send the mails to authors a broker outage kept from being enqueued; the count."""
+    cutoff = timezone.now() - older_than
+    due = Offer.objects.filter(author_notice_due=True, updated_at__lt=cutoff).values_list("pk", flat=True)
+    return sum(offer_mail(offer_id=pk) for pk in list(due))

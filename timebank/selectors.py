@@ -31,6 +31,7 @@ from django.utils import timezone
 from suite.versions import current_version, move_version
 
 from .models import Account, ExchangeRequest, Offer, Transfer, language_choices
+from .search import fold
 
 Kind = Transfer.Kind
 
@@ -304,7 +305,7 @@ def minutes_by_month(*, months: int = 12, zone=None) -> list[tuple[datetime.date
 
 def _offers_filtered(offers: QuerySet[Offer], *, q="", kind="", category="", language="") -> QuerySet[Offer]:
     if q:
-        offers = offers.filter(Q(title__icontains=q) | Q(description__icontains=q))
+        offers = offers.filter(search_text__contains=fold(q))
     if kind:
         offers = offers.filter(kind=kind)
     if category:
@@ -315,7 +316,8 @@ def _offers_filtered(offers: QuerySet[Offer], *, q="", kind="", category="", lan
 
 
 def board_offers(**filters) -> QuerySet[Offer]:
-    """The open offers and requests, newest first; ``q`` in the title or description, any case."""
+    """The open offers and requests, newest first; ``q`` in the title or description, in any case
+    (the same on every database: ``timebank.search``)."""
     return _offers_filtered(Offer.objects.filter(status=Offer.Status.ACTIVE), **filters)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", exchanges.request_cancel, name="request_cancel"),
     path("offers/", board.board, name="board"),
     path("offers/new/", board.offer_new, name="offer_new"),
+    path("offers/<int:pk>/", board.offer_page, name="offer"),
     path("offers/<int:pk>/edit/", board.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/close/", board.offer_close, name="offer_close"),
     path("community/", community.community, name="community"),

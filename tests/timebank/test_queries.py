@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from timebank.models import Account, ExchangeRequest, Offer, Transfer
+from timebank.search import offer_search_text
 from timebank.selectors import ledger_discrepancies
 from timebank.services import account_for, commons_account
 
@@ -91,6 +92,7 @@ def add_requests_and_offers(count: int, member, other) -> None:
             category="other",
             title=f"Offer {n}",
             language="en",
+            search_text=offer_search_text(f"Offer {n}", ""),
         )
         for n in range(count)
     )

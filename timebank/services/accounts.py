@@ -2,12 +2,17 @@
 coordinators' care of them (limits, closing)."""
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suite.tasks import enqueue_on_commit
+
+from .. import tasks
 from ..conf import app_settings
 from ..errors import AccountError
 from ..formatting import hours
-from ..models import COMMONS, Account
+from ..models import COMMONS, Account, ExchangeRequest
 from .checks import MAX_TRANSFER_MINUTES, require_perm
 
 
@@ -48,10 +53,14 @@ def lock_accounts(*accounts: Account) -> dict[int, Account]:
     return locked
 
 
-def _lock_member_account(account: Account, by) -> Account:
+def _check_member_account(account: Account, by) -> None:
     require_perm(by, "timebank.change_account", _("Only a coordinator can change an account."), AccountError)
     if account.member_id is None:
         raise AccountError(_("The commons account has no limits and cannot be closed."), code="system_account")
+
+
+def _lock_member_account(account: Account, by) -> Account:
+    _check_member_account(account, by)
     return lock_accounts(account)[account.pk]
 
 
@@ -98,10 +107,37 @@ def _account_set_closed(account: Account, by, closed: bool) -> Account:
     return locked
 
 
+def _cancel_waiting_requests(account: Account, requests: list[ExchangeRequest]) -> None:
+    """Cancel the locked ``requests`` of the closed ``account``; both sides of each are mailed."""
+    now, Side = timezone.now(), ExchangeRequest.Side
+    for side in (Side.CREDITOR, Side.DEBTOR):
+        pks = [r.pk for r in requests if getattr(r, f"{side}_id") == account.pk]
+        ExchangeRequest.objects.filter(pk__in=pks).update(
+            status=ExchangeRequest.Status.CLOSED, decided_at=now, closed_side=side
+        )
+    for request in requests:
+        enqueue_on_commit(tasks.send_exchange_mail, request_id=request.pk)
+
+
 @transaction.atomic
 def account_close(*, account: Account, by) -> Account:
-    """Stop all payments to and from a member's account; its history and balance stay."""
-    return _account_set_closed(account, by, True)
+    """Stop all payments to and from a member's account; its history and balance stay.
+
+    The exchange requests still waiting on it, made by its member or to them, could never be
+    paid now: they are cancelled, and both sides told, rather than left to expire. They are
+    locked before the account, the one order of locks (see ``ledger``), so a confirmation under
+    way either pays first or then finds the request cancelled.
+    """
+    _check_member_account(account, by)
+    waiting = list(
+        ExchangeRequest.objects.select_for_update()
+        .filter(Q(creditor=account) | Q(debtor=account), status=ExchangeRequest.Status.PENDING)
+        .filter(expires_at__gt=timezone.now())  # those past their date are the expiry's, as ever
+        .order_by("pk")
+    )
+    closed = _account_set_closed(account, by, True)
+    _cancel_waiting_requests(closed, waiting)
+    return closed
 
 
 @transaction.atomic

@@ -141,6 +141,7 @@ def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferEr
         Status.CANCELLED: _("This request was withdrawn by the member who made it."),
         Status.EXPIRED: _("This request expired unconfirmed after %(days)s days; the member can ask again.")
         % {"days": _request_days()},
+        Status.CLOSED: _("This request was cancelled: a coordinator closed an account in it, so it cannot be paid."),
     }
     message = messages[request.status]
     return None if message is None else TransferError(message, code=f"already_{request.status}")

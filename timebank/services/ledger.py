@@ -17,6 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
+from suite.tasks import enqueue_on_commit
+
+from .. import tasks
 from ..errors import TransferError
 from ..formatting import hours
 from ..models import COMMONS, Account, Transfer
@@ -157,8 +160,12 @@ def transfer_create(
     reference: str = "",
     idempotency_key: str,
     recorded_by=None,
+    notify_payee: bool = False,
 ) -> Transfer:
-    """Pay ``minutes`` from one account to another, once per idempotency key (a retry pays nothing more)."""
+    """Pay ``minutes`` from one account to another, once per idempotency key (a retry pays nothing more).
+
+    ``notify_payee``: the payee's member is mailed about it once it commits (gifts and grants).
+    """
     check_minutes(minutes)
     if kind not in Kind.values or kind == Kind.REVERSAL:
         raise TransferError(_("Choose what kind of transfer this is."), code="bad_kind")
@@ -166,7 +173,7 @@ def transfer_create(
         raise TransferError(_("You cannot pay your own account."), code="self_payment")
     if not idempotency_key or len(idempotency_key) > 200 or len(reference) > 200:
         raise TransferError(_("This request is incomplete; reload the page and try again."), code="bad_request")
-    return _write(
+    transfer = _write(
         Transfer(
             payer=payer,
             payee=payee,
@@ -176,8 +183,12 @@ def transfer_create(
             reference=reference,
             idempotency_key=idempotency_key,
             recorded_by=recorded_by,
+            payee_notice_due=notify_payee,
         )
     )
+    if transfer.payee_notice_due:
+        enqueue_on_commit(tasks.send_transfer_mail, transfer_id=transfer.pk)
+    return transfer
 
 
 @transaction.atomic
@@ -244,7 +255,8 @@ def tutoring_award(*, webinar) -> list[Transfer]:
 
 @transaction.atomic
 def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form_token: str) -> Transfer:
-    """A member gives hours to another member or back to the commons; the same form sent twice gives once."""
+    """A member gives hours to another member (who is mailed) or back to the commons; the same form
+    sent twice gives once."""
     memo = clean_text(memo, name="memo", limit=MAX_MEMO)
     key = form_key("gift", giver_member, form_token)
     if to.member_id is None and to.system_name != COMMONS:
@@ -257,12 +269,14 @@ def gift_create(*, giver_member, to: Account, minutes: int, memo: str = "", form
         memo=memo,
         idempotency_key=key,
         recorded_by=giver_member,
+        notify_payee=to.member_id is not None,  # the commons has no one to tell
     )
 
 
 @transaction.atomic
 def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -> Transfer:
-    """A coordinator credits a member from the commons (work done outside the platform, a correction)."""
+    """A coordinator credits a member from the commons (work done outside the platform, a correction);
+    the member is mailed."""
     require_perm(by, "timebank.grant_credit", _("Only a coordinator can grant credit."), TransferError)
     memo = clean_text(memo, name="memo", limit=MAX_MEMO, required=_("Say what the credit is for."))
     key = form_key("grant", by, form_token)
@@ -276,4 +290,5 @@ def grant_create(*, to: Account, minutes: int, memo: str, by, form_token: str) -
         memo=memo,
         idempotency_key=key,
         recorded_by=by,
+        notify_payee=True,
     )

@@ -1,12 +1,16 @@
-"""Offers and requests on the board: posted, changed, closed and reopened by their author or a coordinator."""
+"""Offers and requests on the board: posted, changed, closed and reopened by their author or a coordinator
+(and then the author is mailed)."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from suite.members import member_preferences
+from suite.tasks import enqueue_on_commit
 
+from .. import tasks
 from ..errors import OfferError
 from ..models import Offer, language_choices
+from ..search import offer_search_text
 from .checks import clean_text
 
 
@@ -17,12 +21,15 @@ def _offer_fields(*, kind, category, title, description, language) -> dict:
         raise OfferError(_("Choose a category."), code="bad_category")
     if language not in dict(language_choices()):
         raise OfferError(_("Choose the language you wrote it in."), code="bad_language")
+    title = clean_text(title, name="title", limit=120, required=_("Give it a title."), error=OfferError)
+    description = clean_text(description, name="description", limit=5000, error=OfferError)
     return {
         "kind": kind,
         "category": category,
-        "title": clean_text(title, name="title", limit=120, required=_("Give it a title."), error=OfferError),
-        "description": clean_text(description, name="description", limit=5000, error=OfferError),
+        "title": title,
+        "description": description,
         "language": language,
+        "search_text": offer_search_text(title, description),
     }
 
 
@@ -56,6 +63,19 @@ def _lock_offer_for(offer: Offer, by) -> Offer:
     return locked
 
 
+MODERATION_FIELDS = ["moderated_by", "author_notice_due"]
+
+
+def _moderated(locked: Offer, by) -> list[str]:
+    """Note on the locked offer a change ``by`` someone other than its author, who is then mailed:
+    no post changes or leaves the board behind its author's back. The fields to save."""
+    if by.pk == locked.author_id:
+        return []
+    locked.moderated_by, locked.author_notice_due = by, True
+    enqueue_on_commit(tasks.send_offer_mail, offer_id=locked.pk)
+    return MODERATION_FIELDS
+
+
 @transaction.atomic
 def offer_update(*, offer: Offer, by, **fields) -> Offer:
     """Change any of kind, category, title, description, language; by the author or a coordinator."""
@@ -64,9 +84,13 @@ def offer_update(*, offer: Offer, by, **fields) -> Offer:
     if unknown:
         raise TypeError(f"offer_update() got unexpected fields: {', '.join(sorted(unknown))}")
     current = {name: getattr(locked, name) for name in ("kind", "category", "title", "description", "language")}
+    changed = False
     for name, value in _offer_fields(**(current | fields)).items():
+        changed = changed or getattr(locked, name) != value
         setattr(locked, name, value)
-    locked.save()
+    if changed:
+        _moderated(locked, by)
+        locked.save()
     return locked
 
 
@@ -74,13 +98,13 @@ def _offer_set_status(offer: Offer, by, status: str) -> Offer:
     locked = _lock_offer_for(offer, by)
     if locked.status != status:
         locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        locked.save(update_fields=["status", "updated_at", *_moderated(locked, by)])
     return locked
 
 
 @transaction.atomic
 def offer_close(*, offer: Offer, by) -> Offer:
-    """Take it off the board (done, or no longer needed); closing twice changes nothing."""
+    """Take it off the board (done, no longer needed, or withdrawn by a coordinator); closing twice changes nothing."""
     return _offer_set_status(offer, by, Offer.Status.CLOSED)
 
 

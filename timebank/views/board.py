@@ -1,5 +1,5 @@
-"""The board of offers and requests: open to all, searched and filtered; posts made, changed, closed and
-reopened by their authors (and the coordinators)."""
+"""The board of offers and requests: open to all, searched and filtered, each post with a page of its own
+to link to; posts made, changed, closed and reopened by their authors and by the coordinators."""
 
 from functools import wraps
 
@@ -37,14 +37,32 @@ def board(request):
     if not (mine or filters):  # the whole board: its count is kept with the languages
         paginator.count = sum(selectors.open_offer_counts().values())
     page = paginator.get_page(request.GET.get("page"))
-    # Named once for the page, not by get_*_display() (a lazy translation) twice on each card.
-    names, kinds = dict(language_choices()), {kind: str(label) for kind, label in Offer.Kind.choices}
-    categories = {category: str(label) for category, label in Offer.Category.choices}
-    for offer in page:
-        offer.language_name = names.get(offer.language, offer.language)
-        offer.kind_label, offer.category_label = kinds[offer.kind], categories[offer.category]
+    _label(page, request.user)
     context = {"form": form, "page": page, "filtered": bool(filters)}
     return render(request, "timebank/board.html", context, status=200 if valid else 400)
+
+
+def _label(offers, user) -> None:
+    """Name each offer's kind, category and language, and say whether ``user`` may change it.
+
+    Named once for the page, not by get_*_display() (a lazy translation) twice on each card.
+    """
+    names, kinds = dict(language_choices()), {kind: str(label) for kind, label in Offer.Kind.choices}
+    categories = {category: str(label) for category, label in Offer.Category.choices}
+    for offer in offers:
+        offer.language_name = names.get(offer.language, offer.language)
+        offer.kind_label, offer.category_label = kinds[offer.kind], categories[offer.category]
+        offer.changeable = user.is_authenticated and services.offer_changeable_by(offer, user)
+
+
+def offer_page(request, pk):
+    """One post, at an address to share. Once closed, only its author and the coordinators see it;
+    anyone else is told it is no longer on the board (404)."""
+    offer = get_object_or_404(selectors.offers_with_authors(), pk=pk)
+    _label([offer], request.user)
+    if offer.status == Offer.Status.CLOSED and not offer.changeable:
+        return render(request, "timebank/offer_closed.html", {}, status=404)
+    return render(request, "timebank/offer.html", {"offer": offer})
 
 
 def offer_changeable(view):
@@ -75,7 +93,7 @@ def _offer_form(request, *, offer: Offer | None):
     saved, status = submitted(request, form, save, refusal=OfferError)
     if saved:
         messages.success(request, _("Saved; it is on the board."))
-        return redirect(f"{reverse('timebank:board')}?mine=on")
+        return _after_change(request, saved)
     return render(request, "timebank/offer_form.html", {"form": form, "offer": offer}, status=status)
 
 
@@ -100,4 +118,13 @@ def offer_close(request, offer: Offer):
     except OfferError as error:
         raise PermissionDenied(error.message) from error
     messages.success(request, _("It is back on the board.") if reopen else _("It is closed and off the board."))
-    return redirect(f"{reverse('timebank:board')}?mine=on")
+    return _after_change(request, offer)
+
+
+def _after_change(request, offer: Offer):
+    """The author goes back to their own posts; a coordinator to the post they changed (it is not
+    among theirs), told that its author hears of it."""
+    if offer.author_id == request.user.pk:
+        return redirect(f"{reverse('timebank:board')}?mine=on")
+    messages.info(request, _("Its author is told by mail."))
+    return redirect("timebank:offer", pk=offer.pk)
