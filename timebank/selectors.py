@@ -18,6 +18,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -154,16 +155,45 @@ def account_names(pks) -> dict[int, Account]:
     return {a.pk: a for a in accounts.only("system_name", "member")}
 
 
-def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tuple[datetime.date, int]]:
-    """The balance at the end of each of the last ``days`` days (today included) in the viewer's zone.
+def months_back(month: datetime.date, months: int) -> datetime.date:
+    """The first day of the earliest of ``months`` months ending with ``month`` (a first of a month)."""
+    for _step in range(months - 1):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+# The balance chart spans the account's history, from the month of its first transfer, within these bounds:
+# at least this month and the one before (a new account's chart is still a line), at most two years.
+CHART_MONTHS_MIN, CHART_MONTHS_MAX = 2, 24
+
+
+def balance_chart_start(account: Account, *, zone=None) -> datetime.date:
+    """The first day the balance chart shows: the first of the month of the account's first transfer,
+    in the viewer's zone, kept within ``CHART_MONTHS_MIN`` and ``CHART_MONTHS_MAX`` months of this one.
+
+    The earliest date, not the lowest pk: the ledger's history may have been loaded with its dates.
+    """
+    zone = zone or timezone.get_current_timezone()
+    this_month = month_start(zone).date()
+    first = (
+        Transfer.objects.filter(pk__in=_movements(account).values("pk"))
+        .order_by()
+        .aggregate(first=Min("created_at"))["first"]
+    )
+    start = timezone.localtime(first, zone).date().replace(day=1) if first else this_month
+    months = (this_month.year - start.year) * 12 + this_month.month - start.month + 1
+    return months_back(this_month, min(max(months, CHART_MONTHS_MIN), CHART_MONTHS_MAX))
+
+
+def balance_by_day(account: Account, *, since: datetime.date, zone=None) -> list[tuple[datetime.date, int]]:
+    """The balance at the end of each day from ``since`` to today (both included), in the viewer's zone.
 
     Worked back from the balance now, so one small query whatever the size of the ledger.
     """
     zone = zone or timezone.get_current_timezone()
-    today = timezone.localdate(timezone=zone)
-    first = today - datetime.timedelta(days=days - 1)
-    since = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
-    recent = _movements(account).filter(created_at__gte=since).order_by()
+    days = (timezone.localdate(timezone=zone) - since).days + 1
+    start = datetime.datetime.combine(since, datetime.time(), tzinfo=zone)
+    recent = _movements(account).filter(created_at__gte=start).order_by()
     per_day = dict(
         recent.annotate(day=TruncDate("created_at", tzinfo=zone))
         .values("day")
@@ -173,7 +203,7 @@ def balance_by_day(account: Account, *, days: int = 365, zone=None) -> list[tupl
     balance = account.balance - sum(per_day.values())
     series = []
     for offset in range(days):
-        day = first + datetime.timedelta(days=offset)
+        day = since + datetime.timedelta(days=offset)
         balance += per_day.get(day, 0)
         series.append((day, balance))
     return series
@@ -280,9 +310,7 @@ def community_figures(*, zone=None) -> CommunityFigures:
 def minutes_by_month(*, months: int = 12, zone=None) -> list[tuple[datetime.date, int]]:
     """Minutes of the transfers that stand, for each of the last ``months`` months (this one included)."""
     zone = zone or timezone.get_current_timezone()
-    first = month_start(zone).date()
-    for _step in range(months - 1):
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    first = months_back(month_start(zone).date(), months)
     since = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
     totals = {
         (month.year, month.month): minutes

@@ -25,11 +25,12 @@ pytestmark = pytest.mark.django_db
 # What the pages cost the timebank, pinned so that a change shows.
 # The account page: its account, the statement's count and page (running balance included),
 # the names of the other sides on that page (a query of their own: joined to the page, they
-# made it cost more to plan and compile than to run), the chart's sums per day, the requests
+# made it cost more to plan and compile than to run), the chart's first month (the date of the
+# account's first transfer) and its sums per day, the requests
 # to answer and those waiting. The board: the page of offers (authors included); the count
 # of open offers and the languages they are in are kept in the cache until an offer changes,
 # so a search counts only its own matches.
-ACCOUNT_PAGE_QUERIES = 7
+ACCOUNT_PAGE_QUERIES = 8
 BOARD_QUERIES = 1
 BOARD_SEARCHED_QUERIES = 2
 PAGES = {

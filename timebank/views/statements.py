@@ -26,33 +26,51 @@ def _statement(request, account: Account):
     return page
 
 
-def _balance_chart(account: Account):
-    series = selectors.balance_by_day(account)
+def _balance_chart(account: Account) -> tuple[str, str]:
+    """The chart of the account's balance over its history (``selectors.balance_chart_start``), and its title.
+
+    Each month's first day is named below the line; past a year, every other month, counted back
+    from this one, so that the names never run into each other on a phone.
+    """
+    since = selectors.balance_chart_start(account)
+    series = selectors.balance_by_day(account, since=since)
+    months = {(day.year, day.month) for day, _balance in series}
+    step = 1 if len(months) <= 12 else 2
+    this_month = series[-1][0]
     last = len(series) - 1
+
+    def tick(day) -> str:
+        ago = (this_month.year - day.year) * 12 + this_month.month - day.month
+        return date_format(day, "M") if day.day == 1 and ago % step == 0 else ""
+
     points = [
         charts.Point(
             value=balance,
-            tick=date_format(day, "M") if day.day == 1 else "",
+            tick=tick(day),
             # A step chart names only its last point (today): a year of hover texts would go unread.
             hover=f"{date_format(day, 'DATE_FORMAT')}: {hours(balance)}" if index == last else "",
         )
         for index, (day, balance) in enumerate(series)
     ]
-    return charts.step_chart(
+    title = _("Balance since %(month)s") % {"month": date_format(since, "YEAR_MONTH_FORMAT")}
+    chart = charts.step_chart(
         points,
-        title=_("Balance over the last 12 months"),
-        label=_("Balance over the last 12 months; now %(balance)s.") % {"balance": hours(account.balance)},
+        title=title,
+        label=_("%(title)s; now %(balance)s.") % {"title": title, "balance": hours(account.balance)},
         value_label=hours,
     )
+    return chart, title
 
 
 def account_context(request, account: Account) -> dict:
     """What the member's page and the coordinators' page of an account both show: a page of its
     statement and its balance chart."""
+    chart, chart_title = _balance_chart(account)
     return {
         "account": account,
         "statement": _statement(request, account),
-        "chart": _balance_chart(account),
+        "chart": chart,
+        "chart_title": chart_title,
     }
 
 
