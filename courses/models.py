@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -21,6 +23,8 @@ from wagtail.models.pages import PageBase
 from wagtail.search import index
 
 from suite.rendering import LayoutPageMixin
+
+from .widgets import MemberChooser
 
 UNIT_BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed", "hr"]
 
@@ -37,6 +41,10 @@ def validate_languages(value: str) -> None:
     unknown = [code for code in value.split(",") if code not in known]
     if unknown or not value:
         raise ValidationError(_("Choose at least one of the site’s languages."))
+
+
+# A unit's address: /en/courses/module-1/week/2/, /tr/kurslar/modul-1/hafta/2/ (the segment in each language).
+WEEK_SEGMENT = pgettext_lazy("the segment of a weekly unit's address: lower case ASCII letters only", "week")
 
 
 def _views():
@@ -169,7 +177,7 @@ class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
             ],
             heading=_("Enrolment"),
         ),
-        FieldPanel("tutors"),
+        FieldPanel("tutors", widget=MemberChooser),
     ] + Page.settings_panels
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -233,6 +241,10 @@ class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
             "is_tutor", user, lambda: user.is_authenticated and self.tutors.filter(pk=user.pk).exists()
         )
 
+    def unit_url(self, week: int, *, request=None) -> str:
+        """A unit's page in the active language (its ``week/`` segment translated)."""
+        return self.get_url(request) + self.reverse_subpage("unit", args=[week])
+
     def week_of(self, moment: datetime.datetime) -> int | None:
         """The running week number at ``moment`` (1-based), or None before start / after end."""
         if not self.starts_at <= moment < self.ends_at:
@@ -244,7 +256,7 @@ class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
     def overview(self, request):
         return _views().module_overview(request, self)
 
-    @path("week/<int:week>/")
+    @path(format_lazy("{}/<int:week>/", WEEK_SEGMENT))
     def unit(self, request, week):
         return _views().unit_detail(request, self, week)
 
@@ -256,9 +268,19 @@ class CourseModulePage(LayoutPageMixin, RoutablePageMixin, Page):
     def withdraw(self, request):
         return _views().withdraw(request, self)
 
-    @path("week/<int:week>/done/")
+    @path(format_lazy("{}/<int:week>/done/", WEEK_SEGMENT))
     def unit_done(self, request, week):
         return _views().unit_done(request, self, week)
+
+    # The English segment in another language: addresses given out before the segment was
+    # translated (links, bookmarks, a form left open) move for good to the translated one.
+    @path("week/<int:week>/")
+    def unit_at_english_address(self, request, week):
+        return _views().moved_permanently(request, self, "unit", week)
+
+    @path("week/<int:week>/done/")
+    def unit_done_at_english_address(self, request, week):
+        return _views().moved_permanently(request, self, "unit_done", week)
 
     @path("roster/")
     def roster(self, request):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from suite.members import search_members
 from suite.rendering import render
 
 from .errors import EnrolmentError, ProgressError
@@ -20,6 +21,7 @@ from .models import CourseModulePage
 from .rules import can_see_everything, has_completed, may_read_unit
 from .selectors import member_dashboard, module_active_count, module_progress, module_roster, module_units_total
 from .services import enrolment_create, enrolment_withdraw, unit_complete
+from .widgets import member_label
 
 # The HTTP status of each refusal shown on the module page; any other is a conflict (409).
 STATUS = {
@@ -36,7 +38,7 @@ def refusal_status(error: EnrolmentError) -> int:
 
 
 def unit_url(request, module: CourseModulePage, week: int) -> str:
-    return module.get_url(request) + module.reverse_subpage("unit", args=[week])
+    return module.unit_url(week, request=request)
 
 
 # --- One decorator per rule; each wraps a view taking (request, module, ...) ------------------------
@@ -151,6 +153,17 @@ def unit_detail(request, module: CourseModulePage, week: int):
     return render(request, "courses/unit.html", context, status=403 if locked else 200)
 
 
+def moved_permanently(request, module: CourseModulePage, name: str, week: int):
+    """An English ``week/`` address in another language, sent on for good to the address in that language.
+
+    A form posted to the old address is sent on as a POST (308), so a member's "done" is not lost.
+    """
+    url = module.get_url(request) + module.reverse_subpage(name, args=[week])
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return redirect(url, permanent=True, preserve_request=request.method not in ("GET", "HEAD"))
+
+
 @require_POST
 @member_required(back_to=unit_url)
 def unit_done(request, module: CourseModulePage, week: int):
@@ -234,3 +247,9 @@ def dashboard(request):
         "sections": hook_sections("learning_dashboard_sections", request),
     }
     return render(request, "courses/dashboard.html", context)
+
+
+def member_suggestions(request):
+    """The admin's member chooser asks here (an admin URL: Wagtail lets in only who may use the admin)."""
+    members = search_members(request.GET.get("q", ""))
+    return JsonResponse({"members": [{"id": member.pk, "label": member_label(member)} for member in members]})

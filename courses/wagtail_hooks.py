@@ -1,12 +1,12 @@
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from . import demo
+from . import demo, views
 from .models import CourseIndexPage, CourseModulePage
 from .selectors import units_using_wiki_page
 from .services import enrolment_promote
@@ -35,6 +35,11 @@ def promote_waitlist_after_capacity_change(request, page):
 hooks.register("load_demo", demo.load_demo)
 
 
+@hooks.register("register_admin_urls")
+def member_chooser_urls():
+    return [path("courses/members/", views.member_suggestions, name="courses_member_suggestions")]
+
+
 @hooks.register("wiki_page_sections")
 def units_built_from_wiki_page(request, page):
     """A wiki page lists the units that name it, so readers find the course built from it.
@@ -44,10 +49,7 @@ def units_built_from_wiki_page(request, page):
     units = units_using_wiki_page(page.title)
     if not units:
         return None
-    links = [
-        {"unit": unit, "url": unit.module.get_url(request) + unit.module.reverse_subpage("unit", args=[unit.week])}
-        for unit in units
-    ]
+    links = [{"unit": unit, "url": unit.module.unit_url(unit.week, request=request)} for unit in units]
     return render_to_string("courses/_wiki_units.html", {"links": links}, request=request)
 
 

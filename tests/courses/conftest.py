@@ -30,6 +30,12 @@ def page_url(page, language: str = "en", suffix: str = "") -> str:
         return page.get_url() + suffix
 
 
+def unit_url(module, language: str = "en", week: int = 1) -> str:
+    """A unit's path as its module links it in ``language``: /en/courses/m/week/1/, /tr/kurslar/m/hafta/1/."""
+    with translation.override(language):
+        return module.unit_url(week)
+
+
 def messages_of(response) -> list[str]:
     """The messages a response carries for the member (django.contrib.messages), as the host shows them."""
     return [str(message) for message in response.context["messages"]]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from courses.models import Enrolment, UnitCompletion
 from courses.services import ProgressError, enrolment_create, unit_complete
 
-from .conftest import days_from_today, messages_of, page_url
+from .conftest import days_from_today, messages_of, page_url, unit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def learner(member, running_module):
 
 
 def mark_done(client, module, week, language="en"):
-    return client.post(page_url(module, language, f"week/{week}/done/"), follow=True)
+    return client.post(unit_url(module, language, week) + "done/", follow=True)
 
 
 def test_marking_a_unit_done_shows_on_the_module_page_and_dashboard(client, running_module, learner):

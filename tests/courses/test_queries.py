@@ -21,7 +21,7 @@ from courses.selectors import MODULES_PER_PAGE, module_listing, new_listing_vers
 from courses.services import enrolment_create, unit_complete
 from tests.factories import UserFactory
 
-from .conftest import add_modules, days_from_today, page_url
+from .conftest import add_modules, days_from_today, page_url, unit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def signed_in_and_anonymous_queries(client, module, viewer, language: str) -> di
         "course index": page_url(index, language),
         "course index, last page": page_url(index, language) + f"?page={last_page}",
         "module page": page_url(module, language),
-        "unit page": page_url(module, language, "week/1/"),
+        "unit page": unit_url(module, language),
     }
     client.logout()
     counts = {f"{name}, anonymous": count_queries(client, url) for name, url in pages.items()}

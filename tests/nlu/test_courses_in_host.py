@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from courses.models import CourseModulePage, Enrolment
 from courses.services import enrolment_create
 from tests.courses import conftest as courses_fixtures
-from tests.courses.conftest import days_from_today, page_url
+from tests.courses.conftest import days_from_today, page_url, unit_url
 from tests.courses.test_queries import add_siblings, page_queries, running_module, signed_in_and_anonymous_queries
 from tests.factories import PASSWORD, UserFactory
 
@@ -41,7 +41,7 @@ def test_the_demo_modules_turkish_url(client, demo):
     response = client.get("/tr/kurslar/modul-1/")
     assert response.status_code == 200
     assert "Modül 1: Sendikacılar" in response.text
-    assert client.get("/tr/kurslar/modul-1/week/1/").status_code in (200, 403)  # 403 until week 1 opens
+    assert client.get("/tr/kurslar/modul-1/hafta/1/").status_code in (200, 403)  # 403 until week 1 opens
 
 
 @pytest.mark.parametrize(("language", "path"), [("en", "/en/courses/"), ("tr", "/tr/kurslar/")])
@@ -73,7 +73,7 @@ def test_course_pages_are_in_the_sites_layout_and_language(client, make_module, 
     module = make_module(start_date=days_from_today(-3), enrolment_closes=timezone.now() + datetime.timedelta(days=2))
     client.force_login(UserFactory(language=language))
     urls = [page_url(module.get_parent().specific, language), page_url(module, language)]
-    urls += [page_url(module, language, "week/1/"), f"/{language}/learning/"]
+    urls += [unit_url(module, language), f"/{language}/learning/"]
     for url in urls:
         html = client.get(url).content.decode()
         assert f'<html lang="{language}"' in html, url
@@ -100,7 +100,7 @@ def test_unit_without_turkish_text_shows_english_with_a_note(client, make_module
         )
         enrolment_create(module=module, member=member)
     client.force_login(member)
-    html = client.get(page_url(module, "tr", "week/1/")).content.decode()
+    html = client.get(unit_url(module, "tr")).content.decode()
     assert "Only in English" in html
     assert '<p class="note" role="note">' in html
     assert in_turkish("Not yet translated: parts of this page are shown in English.") in html
@@ -109,7 +109,7 @@ def test_unit_without_turkish_text_shows_english_with_a_note(client, make_module
 def test_translated_unit_has_no_fallback_note(client, make_module, member):
     module = make_module(units=[("In English", "Türkçe başlık")], tutors=[member])
     client.force_login(member)
-    html = client.get(page_url(module, "tr", "week/1/")).content.decode()
+    html = client.get(unit_url(module, "tr")).content.decode()
     assert "Türkçe başlık" in html
     assert '<p class="note" role="note">' not in html
 
