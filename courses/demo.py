@@ -92,6 +92,27 @@ def ensure_child(parent, model, fields: dict, **extra):
         return page
 
 
+def ensure_unit_wiki_pages(module: CourseModulePage) -> None:
+    """Each unit of Module 1 names the wiki page it is built from (the wiki's demo has one per unit, by its
+    English title), also in a demo loaded before the units named them: a new revision sets the names still
+    empty, published unless the module has a draft (which is kept, and gets the names). A name a
+    coordinator has given is kept, and running it again changes nothing."""
+    with translation.override("en"):
+        has_draft = module.has_unpublished_changes
+        page = module.get_latest_revision_as_object()  # the module itself when it has no draft
+        titles = {week: title_en for week, title_en, _ in UNITS}
+        units = list(page.units.all())
+        unnamed = [unit for unit in units if not unit.wiki_page and unit.week in titles]
+        if not unnamed:
+            return
+        for unit in unnamed:
+            unit.wiki_page = titles[unit.week]
+        page.units = units
+        revision = page.save_revision()
+        if not has_draft:
+            revision.publish()
+
+
 def load_demo(*, scale: int, stdout) -> None:
     home = Site.objects.get(is_default_site=True).root_page
     index = ensure_child(home, CourseIndexPage, INDEX, show_in_menus=False)
@@ -103,10 +124,13 @@ def load_demo(*, scale: int, stdout) -> None:
         start_date=demo_start_date(timezone.localdate()),
         tutors=[User.objects.get(username="tutor")],
         units=[
-            CourseUnit(week=week, sort_order=week, title=title_en, title_en=title_en, title_tr=title_tr)
+            CourseUnit(
+                week=week, sort_order=week, title=title_en, title_en=title_en, title_tr=title_tr, wiki_page=title_en
+            )
             for week, title_en, title_tr in UNITS
         ],
     )
+    ensure_unit_wiki_pages(module)
     steward = User.objects.get(username="steward")
     if not Enrolment.objects.filter(module=module, member=steward).exists():
         enrolment_create(module=module, member=steward)
