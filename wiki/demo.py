@@ -7,6 +7,7 @@ exists already is left as it is, so running the demo again adds nothing.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -281,11 +282,36 @@ SUBJECTS = [
 ]
 
 
+# The summary of the edit that takes a repeated title out of a page loaded by an earlier demo.
+TITLE_NOT_REPEATED = {"en": "The title is no longer repeated as a heading", "tr": "Başlık metinde yinelenmiyor"}
+
+
+def without_repeated_title(text: str, title: str) -> str | None:
+    """``text`` without its first line when that is a level-1 heading repeating the page's ``title``
+    (the page shows its title already); None when it has no such line."""
+    first, _, rest = text.partition("\n")
+    heading = re.fullmatch(r"#[ \t]+(.*?)[ \t#]*", first.strip())
+    if heading is None or heading[1].casefold() != title.casefold():
+        return None
+    return rest.lstrip("\n")
+
+
 def ensure_subject(versions: list[Version], users: dict) -> int:
-    """Write the subject's missing pages; how many were created."""
+    """Write the subject's missing pages; how many were created.
+
+    A page an earlier demo wrote with its title repeated as its first heading (the agenda's once was)
+    gets a new revision without it, so a demo loaded before shows the title once too."""
     created, first = 0, None
     for version in versions:
         page = WikiPage.objects.filter(language=version.language, slug=slug_for(version.title)).first()
+        if page is not None and (text := without_repeated_title(page.text, page.title)) is not None:
+            page_save(
+                page=page,
+                text=text,
+                summary=TITLE_NOT_REPEATED[version.language],
+                author=users["coordinator"],
+                base_number=page.current_revision.number,
+            )
         if page is None:
             opening, *later = version.edits
             page = page_create(

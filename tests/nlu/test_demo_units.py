@@ -1,8 +1,10 @@
-"""load_demo: Module 1's units and the wiki's unit pages link each other, and each page names itself once."""
+"""load_demo: Module 1's units and the wiki's unit pages link each other, and each page names itself once
+(also in a demo loaded before)."""
 
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Revision
@@ -10,6 +12,8 @@ from wagtail.models import Revision
 from courses.demo import UNITS
 from courses.models import CourseModulePage, CourseUnit
 from tests.nlu.screen import parse, text
+from wiki.models import WikiPage
+from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +94,25 @@ def test_a_coordinators_draft_of_module_1_is_kept_and_not_published_by_the_demo(
     latest = live.get_latest_revision_as_object()
     assert latest.summary_en == "A draft the coordinator is still writing."
     assert [unit.wiki_page for unit in latest.units.all()] == [title_en for _, title_en, _ in UNITS]
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Research agenda"), ("tr", "Araştırma gündemi")], ids=["en", "tr"]
+)
+def test_a_demo_page_that_repeated_its_title_shows_it_once_after_load_demo(client, demo, language, title):
+    """The agenda's text began with "# Research agenda" in demos loaded before it lost that line."""
+    page = WikiPage.objects.get(language=language, title=title)
+    page_save(
+        page=page,
+        text=f"# {title}\n\n{page.text}",
+        author=get_user_model().objects.get(username="researcher"),
+        base_number=page.current_revision.number,
+    )
+    url = f"/{language}/wiki/{page.slug}/"
+    assert [text(h) for h in parse(client.get(url)).select("h1")] == [title, title]  # as such a demo showed it
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert [text(h) for h in parse(client.get(url)).select("h1")] == [title]
+    revisions = page.revisions.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert page.revisions.count() == revisions
