@@ -4,6 +4,7 @@ a coordinator did to it. Each at most once: the row (request, transfer or offer)
 sent (an outbox)."""
 
 import datetime
+from collections.abc import Callable
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -138,7 +139,10 @@ def exchange_mails_send_pending(*, older_than: datetime.timedelta = datetime.tim
     return sum(exchange_request_mail(request_id=pk) for pk in list(due))
 
 
-def _tell_payee(transfer: Transfer) -> None:
+def _tell_payee(transfer: Transfer) -> bool:
+    """Whether the payee was told: not when their account was closed since, nor without an e-mail address."""
+    if transfer.payee.member_id is None or transfer.payee.closed or not transfer.payee.member.email:
+        return False
     payee = transfer.payee.member
     with member_locale(payee):
         amount = hours(transfer.minutes)
@@ -157,28 +161,27 @@ def _tell_payee(transfer: Transfer) -> None:
                 _("Their note: %(memo)s") % values if transfer.memo else "",
             ]
         _send(payee, subject, [*lines, _account_url()])
+    return True
 
 
 @transaction.atomic
-def transfer_mail(*, transfer_id: int) -> int:
-    """Tell the payee of a gift or grant, once (the row locked while sending, as for a request); how many mails went.
-
-    A payee whose account was closed since, or who has no e-mail address, is not told.
-    """
-    transfer = (
-        Transfer.objects.select_for_update(of=("self",))
-        .select_related("payer__member", "payee__member", "recorded_by")
-        .get(pk=transfer_id)
-    )
-    if not transfer.payee_notice_due:
+def _mail_once(rows, pk: int, *, due: str, tell: Callable) -> int:
+    """Lock the row and, while its ``due`` flag is set, ``tell(row)`` (True if a mail went) and clear the
+    flag; how many mails went. As for a request: a task delivered twice sends once, and a failed send
+    rolls back and is retried."""
+    row = rows.select_for_update(of=("self",)).get(pk=pk)
+    if not getattr(row, due):
         return 0
-    payee = transfer.payee
-    sent = 0
-    if payee.member_id is not None and not payee.closed and payee.member.email:
-        _tell_payee(transfer)
-        sent = 1
-    Transfer.objects.filter(pk=transfer.pk).update(payee_notice_due=False)
-    return sent
+    sent = tell(row)
+    # An update, not save(): the row itself did not change (an offer's save would move the board's cache).
+    type(row).objects.filter(pk=pk).update(**{due: False})
+    return int(sent)
+
+
+def transfer_mail(*, transfer_id: int) -> int:
+    """Tell the payee of a gift or grant, once; how many mails went."""
+    transfers = Transfer.objects.select_related("payer__member", "payee__member", "recorded_by")
+    return _mail_once(transfers, transfer_id, due="payee_notice_due", tell=_tell_payee)
 
 
 def transfer_mails_send_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
@@ -188,8 +191,11 @@ def transfer_mails_send_pending(*, older_than: datetime.timedelta = datetime.tim
     return sum(transfer_mail(transfer_id=pk) for pk in list(due))
 
 
-def _tell_author(offer: Offer) -> None:
+def _tell_author(offer: Offer) -> bool:
+    """Whether the author was told: not without an e-mail address."""
     author = offer.author
+    if not author.email:
+        return False
     with member_locale(author):
         values = {"member": offer.moderated_by or _("A coordinator"), "title": offer.title}
         if offer.status == Offer.Status.CLOSED:
@@ -202,21 +208,13 @@ def _tell_author(offer: Offer) -> None:
             subject = _("Your post “%(title)s” was changed") % values
             line = _("%(member)s, coordinating the timebank, changed your post “%(title)s”. This is how it reads now:")
         _send(author, subject, [line % values, absolute_url(reverse("timebank:offer", args=[offer.pk]))])
+    return True
 
 
-@transaction.atomic
 def offer_mail(*, offer_id: int) -> int:
     """Tell a post's author what a coordinator did to it, once however many changes it took; how many mails went."""
-    offer = Offer.objects.select_for_update(of=("self",)).select_related("author", "moderated_by").get(pk=offer_id)
-    if not offer.author_notice_due:
-        return 0
-    sent = 0
-    if offer.author.email:
-        _tell_author(offer)
-        sent = 1
-    # An update, not save(): the post itself did not change, and the board's cache need not move.
-    Offer.objects.filter(pk=offer.pk).update(author_notice_due=False)
-    return sent
+    offers = Offer.objects.select_related("author", "moderated_by")
+    return _mail_once(offers, offer_id, due="author_notice_due", tell=_tell_author)
 
 
 def offer_mails_send_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:

@@ -144,8 +144,8 @@ def test_the_account_page_and_the_board_cost_the_same_with_10_and_10000_transfer
 
     assert counts[10] == counts[10_000]
     assert {name: every for name, (every, _own) in counts[10_000].items()} == {
-        "account page": 10,
-        "account page, last page": 10,
+        "account page": 11,
+        "account page, last page": 11,
         "board": 4,
         "board, searched": 5,
     }
