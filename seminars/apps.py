@@ -8,4 +8,6 @@ class SeminarsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import access_logs, checks  # noqa: F401 (checks registers the deployment checks)
+
+        access_logs.install()  # the end callback's signature stays out of access logs

@@ -254,7 +254,11 @@ class DevServer(ThreadingHTTPServer):
         }
 
     def end_meeting(self, meeting_id: str) -> Meeting:
-        """End it (everyone leaves, BBB forgets it) and send its callbacks without delaying the answer."""
+        """End it (everyone leaves, BBB forgets it) and send its callbacks without delaying the answer.
+
+        As BBB removes an ended meeting, a create with the same id afterwards makes a new one, with a
+        new createTime (a session reopened in its slot): joins naming the old createTime are refused.
+        """
         with self.lock:
             meeting = self.meetings.pop(meeting_id, None)
             if meeting is None:

@@ -18,7 +18,8 @@ class ScheduleError(SeminarError):
 
 class JoinError(SeminarError):
     """Entering a session refused: ``no_name`` (a guest gave none), ``no_consent`` (a recorded session),
-    ``cancelled``, ``ended``, ``forbidden``, ``not_open`` (too early), ``waiting`` (the tutor has not started)."""
+    ``cancelled``, ``ended`` (also a reopening after the time slot), ``forbidden``, ``not_open`` (too early),
+    ``waiting`` (the tutor has not started), ``not_ended`` (only an ended session is reopened)."""
 
 
 class CallbackError(SeminarError):

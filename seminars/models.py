@@ -59,6 +59,9 @@ class Webinar(models.Model):
     series_id = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
     # BBB's createTime of the running meeting: joins must name it. Not a secret.
     bbb_create_time = models.CharField(max_length=20, blank=True)
+    # Which of the session's BBB meetings that is (a new one after a reopening or a BBB restart): its
+    # end callback names it, so that the late callback of an earlier meeting ends no later one.
+    bbb_meeting_number = models.PositiveIntegerField(default=0, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: raised on every change")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -80,6 +83,12 @@ class Webinar(models.Model):
             # The session list reads each audience on its own in start order (selectors._merged_page):
             # the index gives that order, which a status between audience and start could not (IN).
             models.Index(fields=["audience", "starts_at"], name="seminars_audience_start"),
+            # The settlement sweep's few sessions among every past one (services.webinars_settle_pending).
+            models.Index(
+                fields=["ended_at"],
+                condition=models.Q(status="ended", settled_at__isnull=True),
+                name="seminars_unsettled",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,9 +110,17 @@ class Webinar(models.Model):
     def local_start(self) -> datetime.datetime:
         return self.starts_at.astimezone(self.zone)
 
+    def reopenable(self, now: datetime.datetime) -> bool:
+        """Ended while its time slot still runs (BBB dropped it, the moderator left): its tutors may open it again."""
+        return self.status == self.Status.ENDED and now < self.ends_at
+
 
 class Attendance(models.Model):
-    """Who was in the room, from when, for how long (from joins and from polling BBB)."""
+    """Who was in the room, from when, for how long (from joins and from polling BBB).
+
+    A reopened session is a second BBB meeting: the minutes of the earlier ones are kept in
+    ``earlier_minutes``, so that the time between the meetings is never counted.
+    """
 
     webinar = models.ForeignKey(Webinar, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(
@@ -115,6 +132,9 @@ class Attendance(models.Model):
     role = models.CharField(max_length=10)
     joined_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
+    # When they came into the current meeting; None after a reopening until they come back.
+    meeting_joined_at = models.DateTimeField(null=True, blank=True)
+    earlier_minutes = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("attendance")
@@ -127,7 +147,10 @@ class Attendance(models.Model):
 
     @property
     def minutes(self) -> int:
-        return max(0, round((self.last_seen_at - self.joined_at).total_seconds() / 60))
+        """Minutes in the room over all the session's meetings."""
+        if self.meeting_joined_at is None:
+            return self.earlier_minutes
+        return self.earlier_minutes + max(0, round((self.last_seen_at - self.meeting_joined_at).total_seconds() / 60))
 
 
 class Recording(models.Model):

@@ -3,12 +3,16 @@
 import datetime
 import hashlib
 import hmac
+import logging
 import uuid
 import zoneinfo
+from urllib.parse import urlencode
 
 import jwt
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -28,6 +32,8 @@ from .models import Attendance, CalendarFeed, Recording, Webinar, new_calendar_t
 from .permissions import can_join, can_moderate
 
 Status = Webinar.Status
+
+logger = logging.getLogger(__name__)
 
 # The longest name a guest may give (BBB shows it to everyone in the room).
 GUEST_NAME_LENGTH = 100
@@ -146,13 +152,28 @@ def webinar_cancel(*, webinar: Webinar) -> Webinar:
     return webinar
 
 
-def end_callback_signature(meeting_id) -> str:
-    """HMAC of the meeting id: BBB calls back the URL we gave it, and nobody else can forge it."""
-    return hmac.new(settings.SECRET_KEY.encode(), f"bbb-end:{meeting_id}".encode(), hashlib.sha256).hexdigest()
+def end_callback_signature(meeting_id, meeting_number=1) -> str:
+    """HMAC of the meeting id and number: BBB calls back the URL we gave it, and nobody else can forge it.
+
+    Each BBB meeting of a session has its own, so a signature seen once (in a log, say) ends no
+    later meeting of a reopened session.
+    """
+    message = f"bbb-end:{meeting_id}:{meeting_number}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def end_callback_url(webinar: Webinar, meeting_number: int) -> str:
+    """Where BBB reports the end of the session's meeting ``meeting_number`` (a GET: BBB can send nothing else)."""
+    query = urlencode(
+        {"meeting": meeting_number, "signature": end_callback_signature(webinar.meeting_id, meeting_number)}
+    )
+    return absolute_url(f"{reverse('seminars_callbacks:end', args=[webinar.meeting_id])}?{query}")
 
 
 def _create_meeting(webinar: Webinar, client: BBBClient) -> None:
-    end_url = reverse("seminars_callbacks:end", args=[webinar.meeting_id])
+    # The URL names the next meeting: BBB keeps it only if it creates a new meeting (a reopening,
+    # a restarted BBB), and answers a running one's create with that meeting's createTime and URL.
+    number = webinar.bbb_meeting_number + 1
     meeting = client.create(
         str(webinar.meeting_id),
         webinar.title,
@@ -161,11 +182,12 @@ def _create_meeting(webinar: Webinar, client: BBBClient) -> None:
         duration=webinar.duration_minutes + 60,
         logout_url=absolute_url(reverse("seminars:detail", args=[webinar.pk])),
         meta={
-            "endCallbackUrl": absolute_url(f"{end_url}?signature={end_callback_signature(webinar.meeting_id)}"),
+            "endCallbackUrl": end_callback_url(webinar, number),
             "bbb-recording-ready-url": absolute_url(reverse("seminars_callbacks:recording_ready")),
         },
     )
-    webinar.bbb_create_time = str(meeting.create_time)
+    if str(meeting.create_time) != webinar.bbb_create_time:
+        webinar.bbb_create_time, webinar.bbb_meeting_number = str(meeting.create_time), number
     webinar.status = Status.RUNNING
 
 
@@ -188,7 +210,7 @@ def webinar_join(
         raise JoinError(_("This session is recorded: please confirm that you agree before joining."), code="no_consent")
     if webinar.status == Status.CANCELLED:
         raise JoinError(_("This session has been cancelled."), code="cancelled")
-    if webinar.status == Status.ENDED:
+    if webinar.status == Status.ENDED:  # until its tutor reopens it (webinar_reopen)
         raise JoinError(_("This session has ended."), code="ended")
     if not can_join(user, webinar):
         if webinar.audience == Webinar.Audience.GROUP:
@@ -204,13 +226,13 @@ def webinar_join(
         # create is idempotent: the same createTime while the meeting runs, a new one if BBB
         # restarted and forgot it, so a tutor always gets back in.
         _create_meeting(webinar, client)
-        webinar.save(update_fields=["bbb_create_time", "status", "updated_at"])
+        webinar.save(update_fields=["bbb_create_time", "bbb_meeting_number", "status", "updated_at"])
     if user.is_authenticated:
         user_key, full_name = str(user.pk), str(user)
     else:
         user_key, full_name = f"guest-{uuid.uuid4().hex[:12]}", guest_name
     role = "MODERATOR" if moderator else "VIEWER"
-    Attendance.objects.get_or_create(
+    attendance, created = Attendance.objects.get_or_create(
         webinar=webinar,
         user_key=user_key,
         defaults={
@@ -219,34 +241,73 @@ def webinar_join(
             "role": role,
             "joined_at": now,
             "last_seen_at": now,
+            "meeting_joined_at": now,
         },
     )
+    if not created and attendance.meeting_joined_at is None:  # back in a reopened session
+        Attendance.objects.filter(pk=attendance.pk).update(meeting_joined_at=now, last_seen_at=now)
     return client.join_url(
         str(webinar.meeting_id), full_name, role=role, user_id=user_key, create_time=webinar.bbb_create_time
     )
 
 
 @transaction.atomic
-def webinar_end(*, webinar: Webinar, now: datetime.datetime | None = None) -> bool:
-    """Mark the session ended (from BBB's callback or the poller) and settle it; True if it changed."""
+def webinar_reopen(*, webinar: Webinar, user, consent: bool = False, now: datetime.datetime | None = None) -> str:
+    """Open again a session that BBB ended before its time (a dropped network, a moderator who left).
+
+    Only its tutors and coordinators, and only while its time slot lasts: afterwards "ended" is
+    final. BBB makes a new meeting under the same id. Everyone's minutes so far are kept and those
+    who come back add to them; the settlement runs again at the new end, and its hooks add only
+    what is new. Returns the tutor's join URL, a bearer secret as webinar_join's.
+    """
+    now = now or timezone.now()
+    webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
+    if not can_moderate(user, webinar):
+        raise JoinError(_("Only the session's tutors and coordinators can reopen it."), code="forbidden")
+    if webinar.status != Status.ENDED:
+        raise JoinError(_("Only a session that has ended can be reopened."), code="not_ended")
+    if not webinar.reopenable(now):
+        raise JoinError(_("This session has ended and its time is over: it cannot be reopened."), code="ended")
+    present = list(webinar.attendances.filter(meeting_joined_at__isnull=False))
+    for attendance in present:
+        attendance.earlier_minutes, attendance.meeting_joined_at = attendance.minutes, None
+    Attendance.objects.bulk_update(present, ["earlier_minutes", "meeting_joined_at"])
+    webinar.status, webinar.ended_at, webinar.settled_at = Status.RUNNING, None, None
+    webinar.save(update_fields=["status", "ended_at", "settled_at", "updated_at"])
+    # The tutor's join creates the new meeting; if BBB or the consent fails, all of this is undone.
+    return webinar_join(webinar=webinar, user=user, consent=consent, now=now)
+
+
+@transaction.atomic
+def webinar_end(*, webinar: Webinar, now: datetime.datetime | None = None, meeting_number: int | None = None) -> bool:
+    """Mark the session ended (from BBB's callback or the poller) and settle it; True if it changed.
+
+    ``meeting_number`` names the BBB meeting that ended, when known: the end of an earlier meeting
+    of a reopened session ends nothing.
+    """
     webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
     if webinar.status != Status.RUNNING:
         return False
+    if meeting_number is not None and meeting_number != webinar.bbb_meeting_number:
+        return False
     webinar.status, webinar.ended_at = Status.ENDED, now or timezone.now()
     webinar.save(update_fields=["status", "ended_at", "updated_at"])
-    webinar.attendances.filter(last_seen_at__lt=webinar.ended_at).update(last_seen_at=webinar.ended_at)
+    # Those in the meeting stayed to its end (the poll sees them only every minute).
+    webinar.attendances.filter(meeting_joined_at__isnull=False, last_seen_at__lt=webinar.ended_at).update(
+        last_seen_at=webinar.ended_at
+    )
     enqueue_on_commit(tasks.settle_webinar, webinar_id=webinar.id)
     return True
 
 
-def end_callback_receive(*, meeting_id: uuid.UUID, signature: str) -> bool:
+def end_callback_receive(*, meeting_id: uuid.UUID, meeting_number: str, signature: str) -> bool:
     """BBB's call at a meeting's end: only with our signature of that meeting; True if the session ended now."""
-    if not constant_time_compare(signature, end_callback_signature(meeting_id)):
+    if not constant_time_compare(signature, end_callback_signature(meeting_id, meeting_number)):
         raise CallbackError("bad signature", code="bad_signature")
     webinar = Webinar.objects.filter(meeting_id=meeting_id).first()
     if webinar is None:
         raise CallbackError("unknown meeting", code="unknown_meeting")
-    return webinar_end(webinar=webinar)
+    return webinar_end(webinar=webinar, meeting_number=int(meeting_number))
 
 
 @transaction.atomic
@@ -257,10 +318,18 @@ def attendance_sync(*, webinar: Webinar, attendees, now: datetime.datetime | Non
         attendance, created = Attendance.objects.get_or_create(
             webinar=webinar,
             user_key=attendee.user_id,
-            defaults={"full_name": attendee.full_name, "role": attendee.role, "joined_at": now, "last_seen_at": now},
+            defaults={
+                "full_name": attendee.full_name,
+                "role": attendee.role,
+                "joined_at": now,
+                "last_seen_at": now,
+                "meeting_joined_at": now,
+            },
         )
         if not created:
-            Attendance.objects.filter(pk=attendance.pk).update(last_seen_at=now)
+            Attendance.objects.filter(pk=attendance.pk).update(
+                last_seen_at=now, meeting_joined_at=Coalesce("meeting_joined_at", Value(now))
+            )
 
 
 def recordings_sync(*, webinar: Webinar, recordings) -> int:
@@ -333,6 +402,22 @@ def webinar_settle(*, webinar_id: int) -> bool:
     webinar.settled_at = timezone.now()
     webinar.save(update_fields=["settled_at"])
     return True
+
+
+def webinars_settle_pending() -> int:
+    """Settle every ended session not yet settled, e.g. one whose settle task the broker lost; how many now.
+
+    Run beside the settle task or another sweep, each session is still settled once: webinar_settle
+    locks it first. A session whose hooks fail is left for the next sweep, and the others go on.
+    """
+    pending = Webinar.objects.filter(status=Status.ENDED, settled_at__isnull=True).order_by("ended_at")
+    settled = 0
+    for webinar_id in list(pending.values_list("pk", flat=True)):
+        try:
+            settled += webinar_settle(webinar_id=webinar_id)
+        except Exception:
+            logger.exception("Settling session %s failed; the next sweep tries again", webinar_id)
+    return settled
 
 
 def calendar_feed_get_or_create(*, member) -> CalendarFeed:

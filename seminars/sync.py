@@ -21,14 +21,15 @@ def poll_running() -> None:
             meeting = client.get_meeting_info(str(webinar.meeting_id))
         except BBBFailed as error:
             if error.message_key == "notFound":  # ended and gone, and the end callback never came
-                services.webinar_end(webinar=webinar)
+                # The meeting asked about: one the tutor created since (a reopening) is not ended.
+                services.webinar_end(webinar=webinar, meeting_number=webinar.bbb_meeting_number)
             continue
         except BBBError:
             logger.warning("BBB unreachable while polling session %s", webinar.pk)
             return
         services.attendance_sync(webinar=webinar, attendees=meeting.attendees)
         if not meeting.running and timezone.now() > webinar.ends_at:
-            services.webinar_end(webinar=webinar)
+            services.webinar_end(webinar=webinar, meeting_number=webinar.bbb_meeting_number)
 
 
 def poll_recordings() -> None:

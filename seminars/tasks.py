@@ -11,6 +11,12 @@ def settle_webinar(*, webinar_id: int) -> None:
     services.webinar_settle(webinar_id=webinar_id)
 
 
+@shared_task
+def settle_pending_webinars() -> None:
+    """The sweep (beat, every five minutes): settles the ended sessions whose settle task was lost."""
+    services.webinars_settle_pending()
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8)
 def notify_webinar_changed(*, webinar_id: int, sequence: int) -> None:
     notifications.webinar_changed_mail(webinar_id=webinar_id, sequence=sequence)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.webinar_detail, name="detail"),
     path("sessions/<int:pk>.ics", views.webinar_ics, name="ics"),
     path("sessions/<int:pk>/join/", views.webinar_join, name="join"),
+    path("sessions/<int:pk>/reopen/", views.webinar_reopen, name="reopen"),
     path("sessions/<int:pk>/wait/", views.webinar_wait, name="wait"),
     path("sessions/<int:pk>/status/", views.webinar_status, name="status"),
     path("sessions/<int:pk>/edit/", views.webinar_reschedule, name="reschedule"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -85,6 +86,7 @@ def webinar_detail(request, pk, *, error: str = "", status: int = 200):
         "recordings": view.recordings,
         "error": error,
         "room_open": view.room_open,
+        "reopenable": view.moderator and webinar.reopenable(timezone.now()),
         "group": view.group,
     }
     return render(request, "seminars/detail.html", context, status=status)
@@ -114,10 +116,30 @@ def webinar_join(request, pk, *, webinar):
         return refused(request, pk, error)
     except BBBError:
         return bbb_down(request, pk)
+    return to_the_room(join_url)
+
+
+def to_the_room(join_url: str):
     response = redirect(join_url)  # a bearer secret: only ever in this one redirect
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+@require_POST
+@moderator_required
+def webinar_reopen(request, pk, *, webinar):
+    """A tutor opens again a session BBB ended before its time, and goes straight in."""
+    try:
+        join_url = services.webinar_reopen(
+            webinar=webinar, user=request.user, consent=bool(request.POST.get("consent"))
+        )
+    except JoinError as error:
+        return refused(request, pk, error)
+    except BBBError:
+        return bbb_down(request, pk)
+    return to_the_room(join_url)
 
 
 @never_cache
@@ -288,7 +310,11 @@ def callback_refused(error: CallbackError) -> HttpResponse:
 @csrf_exempt
 def end_callback(request, meeting_id):
     try:
-        services.end_callback_receive(meeting_id=meeting_id, signature=request.GET.get("signature", ""))
+        services.end_callback_receive(
+            meeting_id=meeting_id,
+            meeting_number=request.GET.get("meeting", ""),
+            signature=request.GET.get("signature", ""),
+        )
     except CallbackError as error:
         return callback_refused(error)
     return HttpResponse("ok")

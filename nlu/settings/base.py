@@ -184,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-enrolment-mails": {"task": "courses.tasks.send_pending_enrolment_mails", "schedule": 300},
     "seminars-poll-bbb": {"task": "seminars.tasks.poll_bbb", "schedule": 60},
     "seminars-reminders": {"task": "seminars.tasks.send_due_reminders", "schedule": 300},
+    "seminars-settlement-sweep": {"task": "seminars.tasks.settle_pending_webinars", "schedule": 300},
     "timebank-exchange-mails": {"task": "timebank.tasks.send_pending_exchange_mails", "schedule": 300},
     "timebank-expire-requests": {"task": "timebank.tasks.expire_exchange_requests", "schedule": 3600},
     "spaces-notices": {"task": "spaces.tasks.send_pending_notices", "schedule": 300},
