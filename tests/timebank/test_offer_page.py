@@ -118,6 +118,9 @@ def test_a_coordinator_changes_a_post_and_its_author_is_told_in_their_language(
     client, offer, author, coordinator, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
+    form = parse(client.get(f"/en/timebank/offers/{offer.pk}/edit/"))
+    assert text(form.h1) == "Change the post of ayse"
+    assert "Posted by ayse: a change you make here is mailed to them." in text(form.main)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -131,7 +134,7 @@ def test_a_coordinator_changes_a_post_and_its_author_is_told_in_their_language(
     assert (offer.title, offer.description, offer.author) == ("Bildiri çevirisi (TR–EN)", "", author)
     (message,) = mail.outbox
     assert message.to == [author.email]
-    assert message.subject == "“Bildiri çevirisi (TR–EN)” gönderiniz değiştirildi"
+    assert message.subject == "“Bildiri çevirisi (TR–EN)” ilanınız değiştirildi"
     assert "Zaman bankasının koordinatörü coordinator-of-the-timebank, “Bildiri çevirisi (TR–EN)”" in message.body
     assert page_of(offer, "tr") in message.body
 
@@ -202,4 +205,4 @@ def test_several_changes_before_the_mail_goes_make_one_mail_sent_by_the_sweep_if
     assert offer_mails_send_pending(older_than=datetime.timedelta(0)) == 1
     assert offer_mails_send_pending(older_than=datetime.timedelta(0)) == 0
     (message,) = mail.outbox
-    assert message.subject == "“Bildiri çevirisi, gözden geçirilmiş” gönderiniz panodan kaldırıldı"
+    assert message.subject == "“Bildiri çevirisi, gözden geçirilmiş” ilanınız panodan kaldırıldı"
