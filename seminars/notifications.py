@@ -28,13 +28,22 @@ REMINDER_LEADS = {
 
 
 def webinar_recipients(webinar: Webinar):
-    """The session's tutors and, for a module's session, its enrolled members; for a group's, the group's members."""
-    query = Q(tutored_webinars=webinar)
+    """Everyone the session is for, as who may join it says: its tutors and its audience.
+
+    A module's session: its enrolled members. A group's meeting: the group's members. A session of
+    no module (a research meeting): every active member, as every member may join it. Subqueries,
+    not joins: each member once, streamed, however large the membership.
+    """
+    User = get_user_model()
+    query = Q(pk__in=Webinar.tutors.through.objects.filter(webinar=webinar).values("user_id"))
     if webinar.audience == Webinar.Audience.GROUP:
         query |= Q(pk__in=audiences().members(webinar.audience_group).values("pk"))
     elif webinar.module_id:
-        query |= Q(enrolments__module_id=webinar.module_id, enrolments__status=Enrolment.Status.ACTIVE)
-    return get_user_model().objects.filter(query).exclude(email="").distinct()
+        enrolled = Enrolment.objects.filter(module_id=webinar.module_id, status=Enrolment.Status.ACTIVE)
+        query |= Q(pk__in=enrolled.values("member_id"))
+    else:
+        query |= Q(is_active=True)
+    return User.objects.filter(query).exclude(email="").order_by("pk")
 
 
 def _send_once(webinar: Webinar, member, kind: str) -> bool:
@@ -86,7 +95,8 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
         for webinar in due:
             if webinar.starts_at - lead < webinar.created_at:
                 continue  # scheduled too late for this reminder; the shorter one will go
-            sent += sum(_send_once(webinar, member, kind) for member in webinar_recipients(webinar))
+            recipients = webinar_recipients(webinar).iterator(chunk_size=500)
+            sent += sum(_send_once(webinar, member, kind) for member in recipients)
     return sent
 
 
@@ -95,4 +105,5 @@ def webinar_changed_mail(*, webinar_id: int, sequence: int) -> int:
     webinar = Webinar.objects.get(pk=webinar_id)
     if webinar.sequence != sequence:
         return 0  # changed again since: the newer task tells the newer state
-    return sum(_send_once(webinar, member, "changed") for member in webinar_recipients(webinar))
+    recipients = webinar_recipients(webinar).iterator(chunk_size=500)
+    return sum(_send_once(webinar, member, "changed") for member in recipients)

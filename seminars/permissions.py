@@ -5,7 +5,7 @@ unlike a session of no module (a research meeting, open to every member), it is 
 members only, and hidden (404) from whoever the provider says may not see it.
 """
 
-from courses.models import Enrolment
+from courses.models import CourseModulePage, Enrolment
 
 from .audiences import MODERATOR, audiences
 from .models import Webinar
@@ -63,3 +63,14 @@ def can_schedule(user, module=None) -> bool:
     if is_coordinator(user):
         return True
     return module is not None and module.is_tutor(user)
+
+
+def can_name_tutors(user) -> bool:
+    """Who may look members up to make them co-tutors: coordinators and anyone who tutors a module or a session."""
+    if not user.is_authenticated:
+        return False
+    return (
+        is_coordinator(user)
+        or CourseModulePage.objects.filter(tutors=user).exists()
+        or Webinar.tutors.through.objects.filter(user=user).exists()
+    )

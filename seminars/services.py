@@ -127,8 +127,14 @@ def _unit_of_week(module, week: int):
 
 @transaction.atomic
 def webinar_reschedule(
-    *, webinar: Webinar, start_local: datetime.datetime, timezone_name: str, duration_minutes: int
+    *,
+    webinar: Webinar,
+    start_local: datetime.datetime,
+    timezone_name: str,
+    duration_minutes: int,
+    tutors: list | None = None,
 ) -> Webinar:
+    """A new time (and, with ``tutors``, new tutors): one new version of the session, told to everyone concerned."""
     webinar = Webinar.objects.select_for_update().get(pk=webinar.pk)
     if webinar.status != Status.SCHEDULED:
         raise ScheduleError(_("Only a session that has not started can be moved."), code="not_scheduled")
@@ -136,6 +142,8 @@ def webinar_reschedule(
     webinar.timezone, webinar.duration_minutes = timezone_name, duration_minutes
     webinar.sequence += 1
     webinar.save()
+    if tutors is not None:
+        webinar.tutors.set(tutors)
     enqueue_on_commit(tasks.notify_webinar_changed, webinar_id=webinar.id, sequence=webinar.sequence)
     return webinar
 

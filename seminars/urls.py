@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/", views.webinar_list, name="list"),
     path("sessions/new/", views.webinar_schedule, name="schedule"),
     path("sessions/calendar/", views.my_calendar, name="my_calendar"),
+    path("sessions/members/", views.member_suggestions, name="member_suggestions"),
     path("sessions/calendar/<str:token>.ics", views.member_ics, name="member_ics"),
     path("sessions/module/<int:module_pk>.ics", views.module_ics, name="module_ics"),
     path("sessions/<int:pk>/", views.webinar_detail, name="detail"),

@@ -4,6 +4,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,16 +16,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CourseModulePage
-from suite.members import member_preferences
+from suite.members import member_preferences, search_members
 from suite.rendering import render
 
 from . import ics, services
 from .bbb import BBBError
 from .decorators import moderator_required, scheduler_required, signed_in_unless_public, visible_webinar_or_404
 from .errors import CallbackError, JoinError, ScheduleError, SeminarError
-from .forms import ScheduleForm, WhenForm
+from .forms import EditForm, ScheduleForm, with_cotutors
 from .models import Recording, Webinar
-from .permissions import can_moderate
+from .permissions import can_moderate, can_name_tutors
 from .selectors import (
     calendar_feed_by_token,
     member_feed_webinars,
@@ -170,7 +171,7 @@ def webinar_schedule(request, *, module):
                 start_local=datetime.datetime.combine(data["start_date"], data["start_time"]),
                 timezone_name=data["timezone"],
                 duration_minutes=data["duration_minutes"],
-                tutors=[request.user],
+                tutors=with_cotutors(request.user, data["cotutors"]),
                 created_by=request.user,
                 module=module,
                 audience=data["audience"],
@@ -192,14 +193,7 @@ def webinar_schedule(request, *, module):
 @login_required
 @moderator_required
 def webinar_reschedule(request, pk, *, webinar):
-    local = webinar.local_start
-    initial = {
-        "start_date": local.date(),
-        "start_time": local.time(),
-        "timezone": webinar.timezone,
-        "duration_minutes": webinar.duration_minutes,
-    }
-    form = WhenForm(request.POST or None, initial=initial)
+    form = EditForm(request.POST or None, initial=EditForm.initial_for(webinar))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,6 +202,7 @@ def webinar_reschedule(request, pk, *, webinar):
                 start_local=datetime.datetime.combine(data["start_date"], data["start_time"]),
                 timezone_name=data["timezone"],
                 duration_minutes=data["duration_minutes"],
+                tutors=with_cotutors(webinar.created_by, data["cotutors"]),
             )
         except ScheduleError as error:
             form.add_error(None, error.message)
@@ -216,6 +211,21 @@ def webinar_reschedule(request, pk, *, webinar):
             return redirect("seminars:detail", pk=pk)
     context = {"form": form, "webinar": webinar, "translated_object": webinar}
     return render(request, "seminars/reschedule.html", context, status=400 if form.errors else 200)
+
+
+# A few names to pick from, never a list of every member.
+SUGGESTED_MEMBERS = 10
+
+
+@login_required
+@require_GET
+def member_suggestions(request):
+    """Members whose names start with what a tutor typed (``?q=``): co-tutor suggestions, for tutors only."""
+    if not can_name_tutors(request.user):
+        raise PermissionDenied(_("Only tutors and coordinators can look members up."))
+    members = search_members(request.GET.get("q", ""), limit=SUGGESTED_MEMBERS)
+    names = [{"username": member.get_username(), "label": str(member)} for member in members]
+    return JsonResponse({"members": names})
 
 
 @login_required

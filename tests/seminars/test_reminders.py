@@ -16,6 +16,9 @@ from seminars import services
 from seminars.models import Webinar
 from seminars.notifications import reminders_send_due
 from suite.members import Preferences
+from tests import factories
+
+from .conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +203,33 @@ def test_reschedule_and_cancel_tell_everyone_concerned_once(as_role, weekly, dja
     with translation.override("tr"):
         notice = translation.gettext("The live session “%(title)s” has been cancelled.")
     assert notice % {"title": "Modül 1: haftalık canlı oturum"} in cancelled["steward@example.org"].body
+
+
+def test_a_research_meetings_reminders_reach_every_member_once_in_their_language(people):
+    """A session of no module (the bi-weekly research meeting) is for every member: its reminders are too.
+
+    Not only to its tutor (the researcher): the steward reads hers in Turkish; a closed account and an
+    account without an address get nothing.
+    """
+    factories.UserFactory(username="left", is_active=False)
+    factories.UserFactory(username="no-address", email="")
+    start = (timezone.now() + datetime.timedelta(days=3)).astimezone(zoneinfo.ZoneInfo("America/Sao_Paulo"))
+    [meeting] = services.webinar_schedule(
+        title=TITLES["title_en"],
+        translations=TITLES,
+        start_local=start.replace(tzinfo=None, second=0, microsecond=0),
+        timezone_name="America/Sao_Paulo",
+        duration_minutes=60,
+        tutors=[people["outsider"]],
+        created_by=people["outsider"],
+        audience=Webinar.Audience.MEMBERS,
+    )
+    mail.outbox.clear()
+
+    beat(until=meeting.starts_at + datetime.timedelta(hours=1))
+    beat(until=meeting.starts_at + datetime.timedelta(hours=1))  # beat again: nothing twice
+
+    languages = {f"{username}@example.org": language for username, language, _zone in PEOPLE.values()}
+    assert received(meeting) == {
+        address: [subject("24h", language), subject("1h", language)] for address, language in languages.items()
+    }
