@@ -2,8 +2,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from . import demo
+from .admin_views import ManageWebinarsPolicy, WebinarViewSet
+from .models import Webinar
 from .permissions import can_schedule
 from .selectors import member_feed_webinars, module_recordings, module_webinars, not_over
 
@@ -33,3 +36,12 @@ def next_sessions(request):
     """ "My learning" starts with the member's next live sessions."""
     webinars = list(not_over(member_feed_webinars(request.user))[:3])
     return render_to_string("seminars/_next_sessions.html", {"webinars": webinars}, request=request) if webinars else ""
+
+
+register_permission_policy(Webinar, ManageWebinarsPolicy(Webinar), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_webinar_viewset():
+    """The sessions in the admin, for those who may manage every session (seminars.manage_webinars)."""
+    return WebinarViewSet("seminars_sessions")
