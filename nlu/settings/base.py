@@ -286,7 +286,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+
 # --- Security -------------------------------------------------------------------------------
+def origins_from_env(name: str) -> list[str]:
+    """Comma-separated origins (scheme://host[:port]) from the environment; anything else stops start-up."""
+    origins = [origin.strip().rstrip("/") for origin in os.environ.get(name, "").split(",") if origin.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+            raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin such as https://bbb1.example.org")
+    return origins
+
+
+def join_form_action(bbb_url: str, join_origins: list[str]) -> list[str]:
+    """Where a form may lead: the site, BBB_URL's origin, and the BBB servers Scalelite redirects joins to."""
+    return ["'self'", "{0.scheme}://{0.netloc}".format(urlsplit(bbb_url)), *join_origins]
+
+
+# Behind Scalelite (BBB_URL), the origins of the BBB servers its join redirects to.
+SEMINARS_BBB_JOIN_ORIGINS = origins_from_env("SEMINARS_BBB_JOIN_ORIGINS")
+
 # Our own pages need no inline script or style; Wagtail's admin does, so it is left out.
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
@@ -296,9 +315,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        # Joining a live session is a form whose answer redirects to BBB: browsers check the
-        # redirect's target against form-action too.
-        "form-action": ["'self'", "{0.scheme}://{0.netloc}".format(urlsplit(BBB_URL))],
+        # Joining a live session is a form whose answer redirects to BBB: browsers check every
+        # hop of the redirect against form-action, Scalelite's on to its BBB servers too.
+        "form-action": join_form_action(BBB_URL, SEMINARS_BBB_JOIN_ORIGINS),
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
