@@ -63,9 +63,6 @@ def _lock_offer_for(offer: Offer, by) -> Offer:
     return locked
 
 
-MODERATION_FIELDS = ["moderated_by", "author_notice_due"]
-
-
 def _moderated(locked: Offer, by) -> list[str]:
     """Note on the locked offer a change ``by`` someone other than its author, who is then mailed:
     no post changes or leaves the board behind its author's back. The fields to save."""
@@ -73,7 +70,7 @@ def _moderated(locked: Offer, by) -> list[str]:
         return []
     locked.moderated_by, locked.author_notice_due = by, True
     enqueue_on_commit(tasks.send_offer_mail, offer_id=locked.pk)
-    return MODERATION_FIELDS
+    return ["moderated_by", "author_notice_due"]
 
 
 @transaction.atomic
@@ -98,7 +95,8 @@ def _offer_set_status(offer: Offer, by, status: str) -> Offer:
     locked = _lock_offer_for(offer, by)
     if locked.status != status:
         locked.status = status
-        locked.save(update_fields=["status", "updated_at", *_moderated(locked, by)])
+        moderation = _moderated(locked, by)
+        locked.save(update_fields=["status", "updated_at", *moderation])
     return locked
 
 
