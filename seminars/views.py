@@ -87,7 +87,7 @@ def webinar_detail(request, pk, *, error: str = "", status: int = 200):
         "recordings": view.recordings,
         "error": error,
         "room_open": view.room_open,
-        "reopenable": view.moderator and webinar.reopenable(timezone.now()),
+        "ended_early": webinar.reopenable(timezone.now()),
         "group": view.group,
     }
     return render(request, "seminars/detail.html", context, status=status)

@@ -63,10 +63,11 @@ def test_the_tutor_reopens_a_session_bbb_ended_early_and_members_join_again(as_r
     webinar, _end = ended_early
     first_create_time = webinar.bbb_create_time
 
-    # Until the tutor reopens it, members are told it has ended; the tutor sees how to reopen it.
+    # Until the tutor reopens it, members are told it has ended and may be reopened; the tutor sees how.
     response = as_role("enrolled").post(f"/en/sessions/{webinar.pk}/join/", {"consent": "1"})
     assert response.status_code == 410
     assert "This session has ended." in response.content.decode()
+    assert "Its tutor can reopen it until" in response.content.decode()
     assert "Reopen the session" not in response.content.decode()
     page = as_role("tutor").get(f"/en/sessions/{webinar.pk}/").content.decode()
     assert "The meeting ended before its time. You can reopen it until" in page
@@ -192,7 +193,10 @@ def test_after_its_time_slot_an_ended_session_stays_ended(as_role, drop_in):
     assert "This session has ended and its time is over: it cannot be reopened." in page
     assert f'action="/en/sessions/{drop_in.pk}/reopen/"' not in page
     assert Webinar.objects.get(pk=drop_in.pk).status == Status.ENDED
-    assert as_role("enrolled").post(f"/en/sessions/{drop_in.pk}/join/", {"consent": "1"}).status_code == 410
+    response = as_role("enrolled").post(f"/en/sessions/{drop_in.pk}/join/", {"consent": "1"})
+    assert response.status_code == 410
+    assert "This session has ended." in response.content.decode()
+    assert "can reopen it" not in response.content.decode()
 
 
 def test_only_the_tutors_and_coordinators_reopen(as_role, ended_early):
