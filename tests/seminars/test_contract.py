@@ -38,7 +38,7 @@ def test_every_page_is_in_the_hosts_layout(host_layout, as_role, weekly, module_
         "/en/sessions/": "Live sessions",
         f"/en/sessions/{weekly.pk}/": weekly.title,
         f"/en/sessions/{weekly.pk}/wait/": weekly.title,
-        f"/en/sessions/{weekly.pk}/edit/": "Change the time",
+        f"/en/sessions/{weekly.pk}/edit/": "Change the time or co-tutors",
         f"/en/sessions/{weekly.pk}/attendance/": "Attendance",
         f"/en/sessions/new/?module={module_1.pk}": "Schedule a session",
         "/en/sessions/calendar/": "Your calendar",
