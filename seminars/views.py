@@ -213,17 +213,13 @@ def webinar_reschedule(request, pk, *, webinar):
     return render(request, "seminars/reschedule.html", context, status=400 if form.errors else 200)
 
 
-# A few names to pick from, never a list of every member.
-SUGGESTED_MEMBERS = 10
-
-
 @login_required
 @require_GET
 def member_suggestions(request):
-    """Members whose names start with what a tutor typed (``?q=``): co-tutor suggestions, for tutors only."""
+    """Members whose names start with what a tutor typed (``?q=``): a few co-tutor suggestions, for tutors only."""
     if not can_name_tutors(request.user):
         raise PermissionDenied(_("Only tutors and coordinators can look members up."))
-    members = search_members(request.GET.get("q", ""), limit=SUGGESTED_MEMBERS)
+    members = search_members(request.GET.get("q", ""))
     names = [{"username": member.get_username(), "label": str(member)} for member in members]
     return JsonResponse({"members": names})
 

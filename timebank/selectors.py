@@ -175,11 +175,7 @@ def balance_chart_start(account: Account, *, zone=None) -> datetime.date:
     """
     zone = zone or timezone.get_current_timezone()
     this_month = month_start(zone).date()
-    first = (
-        Transfer.objects.filter(pk__in=_movements(account).values("pk"))
-        .order_by()
-        .aggregate(first=Min("created_at"))["first"]
-    )
+    first = _movements(account).aggregate(first=Min("created_at"))["first"]
     start = timezone.localtime(first, zone).date().replace(day=1) if first else this_month
     months = (this_month.year - start.year) * 12 + this_month.month - start.month + 1
     return months_back(this_month, min(max(months, CHART_MONTHS_MIN), CHART_MONTHS_MAX))
