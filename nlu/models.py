@@ -32,6 +32,11 @@ def validate_language(value: str) -> None:
 class User(AbstractUser):
     """A member. Time zone and language are empty until chosen: the browser's are used then."""
 
+    class ShownAs(models.TextChoices):
+        NAME = "name", _("My name")
+        INITIALS = "initials", _("My initials")
+        PSEUDONYM = "pseudonym", _("A pseudonym")
+
     display_name = models.CharField(
         _("display name"), max_length=150, blank=True, help_text=_("How other members see you.")
     )
@@ -39,6 +44,11 @@ class User(AbstractUser):
     # Validated against settings.LANGUAGES rather than fixed choices, so adding a language to
     # the site needs no migration.
     language = models.CharField(_("language"), max_length=10, blank=True, validators=[validate_language])
+    shown_as = models.CharField(
+        _("shown to others as"), max_length=10, choices=ShownAs.choices, default=ShownAs.NAME
+    )
+    # "member 8f3a", made once when first needed and kept, so a pseudonym stays the same person's.
+    pseudonym = models.CharField(_("pseudonym"), max_length=40, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         # Members find each other by username in any case (timebank, wiki): without this index
@@ -96,3 +106,42 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class AccountClosure(models.Model):
+    """A closed account: the member row stays, renamed to a pseudonym, so history still reads.
+
+    Kept for the record of who closed it and why: the member themself (``closed_by`` empty) or
+    staff, who must give a reason.
+    """
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="closure")
+    closed_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.member} closed {self.closed_at:%Y-%m-%d}"
+
+
+class DataExport(models.Model):
+    """A member's download of their data, built by a worker and fetched once through a mailed link.
+
+    Only the SHA-256 of the link's token is kept, so the table does not hold working links.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"data export of {self.member} ({self.created_at:%Y-%m-%d})"
