@@ -44,6 +44,7 @@ class Kind:
     name: str  # "<app>.<kind>", the key in the download's JSON and its CSV file name
     label: str  # (lazy) what it is, as the member reads it: "Enrolments and progress"
     purpose: str  # (lazy) why it is kept, in one sentence
+    fields: tuple[str, ...]  # the keys of every row: the CSV header, the schema's properties
     rows: Callable[[object], Iterable[dict[str, Scalar]]]  # the member's rows, flat, oldest first
 
 
@@ -102,6 +103,11 @@ def scalar(value) -> Scalar:
 
 
 def member_rows(member) -> Iterator[tuple[Kind, list[dict[str, Scalar]]]]:
-    """Each kind with the member's rows in it, values made scalar."""
+    """Each kind with the member's rows in it, values made scalar, keys exactly the kind's fields."""
     for kind in kinds():
-        yield kind, [{key: scalar(value) for key, value in row.items()} for row in kind.rows(member)]
+        rows = []
+        for row in kind.rows(member):
+            if tuple(row) != kind.fields:
+                raise ValueError(f"a row of {kind.name} has the keys {tuple(row)}, not {kind.fields}")
+            rows.append({key: scalar(value) for key, value in row.items()})
+        yield kind, rows
