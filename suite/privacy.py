@@ -59,10 +59,10 @@ class Option:
 
 @cache
 def privacy_modules() -> tuple:
-    """The ``privacy`` modules of the installed apps, in ``INSTALLED_APPS`` order."""
+    """The ``privacy`` modules of the installed apps, in ``INSTALLED_APPS`` order (this one left out)."""
     found = []
     for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "privacy"):
+        if config.name != __package__ and module_has_submodule(config.module, "privacy"):
             found.append(import_module(f"{config.name}.privacy"))
     return tuple(found)
 
