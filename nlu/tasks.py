@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import exports
 from .outbox import email_send, email_send_pending
 
 
@@ -12,3 +13,15 @@ def send_outgoing_email(*, email_id: int) -> None:
 @shared_task
 def send_pending_emails() -> None:
     email_send_pending()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=3600, max_retries=8)
+def build_data_export(*, export_id: int) -> None:
+    """A large account's download: built, then its link mailed; retried while the mail server is down."""
+    exports.data_export_build(export_id=export_id)
+
+
+@shared_task
+def sweep_data_exports() -> None:
+    """Deletes the files of downloads that expired unused (for beat, daily)."""
+    exports.data_exports_sweep()
