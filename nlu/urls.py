@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import routing, views
+from . import export_views, routing, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -17,6 +17,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("profile/", views.profile, name="profile"),
+    path("profile/data/", export_views.my_data, name="my_data"),
+    path("profile/data/download/", export_views.my_data_download, name="my_data_download"),
+    path("profile/data/<str:token>/", export_views.my_data_export, name="my_data_export"),
+    path("profile/close/", views.close_account, name="account_close"),
     path("", include("courses.urls")),
     path("", include("seminars.urls")),
     path("timebank/", include("timebank.urls")),

@@ -2,6 +2,7 @@ import os
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -14,7 +15,10 @@ from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from .forms import ProfileForm
+from suite import privacy
+
+from .closing import ClosingError, account_close
+from .forms import CloseAccountForm, ProfileForm
 
 
 @login_required
@@ -30,6 +34,27 @@ def profile(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "nlu/profile.html", {"form": form, "now": timezone.now()})
+
+
+@login_required
+def close_account(request):
+    """The member closes their own account, after reading what goes and what stays."""
+    form = CloseAccountForm(request.POST or None, member=request.user, options=privacy.closing_options(request.user))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                account_close(member=request.user, options=form.chosen_options())
+            except ClosingError as refusal:
+                for message in refusal.messages:
+                    form.add_error(None, message)
+                status = refusal.status
+            else:
+                logout(request)
+                messages.success(request, _("Your account is closed. Thank you for all you gave."))
+                return redirect(reverse("wagtail_serve", args=[""]))
+    return render(request, "nlu/close_account.html", {"form": form}, status=status)
 
 
 def check_database() -> None:
