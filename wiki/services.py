@@ -1,5 +1,5 @@
 """Writes of the wiki: create a page, save an edit (merging when the page moved on), revert, protect,
-and make a scope's pages private or public.
+make a scope's pages private or public, and forget a leaving member's names.
 
 Every write that adds a revision locks the page's row first and reads the current revision
 only then, so concurrent saves of one page queue and number their revisions 1, 2, 3… without
@@ -8,24 +8,28 @@ is IMMEDIATE. The unique (page, number) constraint stands behind that.
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from suite.versions import move_version
+
 from .conf import app_settings
 from .errors import EditConflict, WikiError
 from .markdown import check_renderable, render, slug_for
 from .merge import Conflict, merge
-from .models import PageLink, Revision, WikiPage
+from .models import PageLink, RemoteAuthor, RemoteAuthorKind, Revision, WikiPage
 from .rules import check_may_edit, check_may_protect
 from .scopes import may_read
-from .selectors import MAX_NUMBER
+from .selectors import MAX_NUMBER, VERSION_KEY
 
 MAX_TITLE_LENGTH = 255
 MAX_SUMMARY_LENGTH = 300
@@ -413,3 +417,72 @@ def scope_set_private(*, scope: str, private: bool) -> int:
         page.save(update_fields=["private"])
     render_links_again(pages)
     return len(pages)
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """Any of ``names`` as a whole word (not inside a longer one), longest first; None for no names."""
+    names = sorted({name.strip() for name in names if name and name.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
+
+
+@transaction.atomic
+def remote_authors_forget(*, member, pseudonym: str) -> int:
+    """Forget which remote names are ``member``'s (their account is closing); how many mappings went.
+
+    Revisions copied under a mapped name before it was mapped become the member's (as the mapping
+    said they are), and the name in the summaries of that wiki's revisions (MediaWiki writes them:
+    "Reverted edits by …") becomes ``pseudonym``: no row keeps the name that points at the person.
+    """
+    mappings = list(RemoteAuthor.objects.filter(user=member).order_by("pk"))
+    for mapping in mappings:
+        of_wiki = Revision.objects.filter(remote_wiki_id=mapping.wiki_id)
+        of_wiki.filter(remote_author=mapping.name, remote_author_kind=RemoteAuthorKind.USER, author=None).update(
+            author=member, remote_author="", remote_author_kind=""
+        )
+        pattern = _name_pattern([mapping.name])
+        changed = []
+        for revision in of_wiki.filter(summary__contains=mapping.name).only("pk", "summary"):
+            summary = pattern.sub(pseudonym, revision.summary)[:MAX_SUMMARY_LENGTH]
+            if summary != revision.summary:
+                revision.summary = summary
+                changed.append(revision)
+        Revision.objects.bulk_update(changed, ["summary"], batch_size=500)
+    RemoteAuthor.objects.filter(pk__in=[mapping.pk for mapping in mappings]).delete()
+    if mappings:
+        move_version(VERSION_KEY)  # update() sends no signal: the histories kept in the cache are stale
+    return len(mappings)
+
+
+@transaction.atomic
+def list_names_replace(*, pages, names: Iterable[str], replacement: str) -> int:
+    """Put ``replacement`` for a name in the lists of ``pages``' texts, in every revision; how many changed.
+
+    Only a list item that is one of ``names`` and nothing else ("- Jane Doe", a line written by code
+    such as a meeting's list of attendees) is changed, the same way in every revision, so that the
+    history and its diffs still read; any other mention is the writers' text and stays. The one
+    exception to revisions never changing: a member who leaves takes their name out of such lists.
+    """
+    pattern = _name_pattern(names)
+    if pattern is None:
+        return 0
+    item = re.compile(r"^(\s*[-*+]\s+)(?:" + pattern.pattern + r")\s*$", re.MULTILINE)
+    text_has_a_name = Q()
+    for name in {name.strip() for name in names if name and name.strip()}:
+        text_has_a_name |= Q(text__contains=name)
+    changed = 0
+    revisions = Revision.objects.filter(text_has_a_name, page__in=pages).select_related("page").order_by("pk")
+    for revision in revisions:
+        text = item.sub(lambda match: match.group(1) + replacement, revision.text)
+        if text == revision.text:
+            continue
+        revision.text = text
+        revision.html = render(text, language=revision.page.language).html if revision.html else ""
+        revision.save(update_fields=["text", "html"])
+        changed += 1
+        page = revision.page
+        if page.current_revision_id == revision.pk:
+            page.text = text
+            page.save(update_fields=["text"])  # the search index forgets the name too
+    return changed
