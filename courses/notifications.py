@@ -28,7 +28,8 @@ def enrolment_event_mail(*, event_id: int) -> bool:
     """Send the mail for one event unless it went already; True if it was sent now.
 
     The event row is locked while sending, so two deliveries of the same task cannot both
-    send; if sending fails the transaction rolls back and the task is retried.
+    send; if sending fails the transaction rolls back and the task is retried. A member without
+    an e-mail address (a closed account, even one closed after the mail was queued) is skipped.
     """
     event = (
         EnrolmentEvent.objects.select_for_update(of=("self",))
@@ -55,7 +56,15 @@ def enrolment_event_mail(*, event_id: int) -> bool:
 
 
 def enrolment_events_mail_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
-    """Mail the events a broker outage kept from being enqueued; the count sent."""
+    """Mail the events a broker outage kept from being enqueued; the count sent.
+
+    Events of members without an e-mail address (a closed account) are never mailed, so the
+    sweep leaves them out rather than finding them again each time.
+    """
     cutoff = timezone.now() - older_than
-    pending = EnrolmentEvent.objects.filter(mailed_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)
+    pending = (
+        EnrolmentEvent.objects.filter(mailed_at__isnull=True, created_at__lt=cutoff)
+        .exclude(enrolment__member__email="")
+        .values_list("id", flat=True)
+    )
     return sum(enrolment_event_mail(event_id=event_id) for event_id in list(pending))

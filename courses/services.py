@@ -1,4 +1,4 @@
-"""Writes of the courses app: enrolment, waitlist promotion, unit completion.
+"""Writes of the courses app: enrolment, waitlist promotion, unit completion, a member leaving.
 
 Every service that changes who holds a place locks the module's row first, so concurrent
 enrolments and withdrawals queue there: on PostgreSQL with SELECT ... FOR UPDATE, on SQLite
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Revision
 
 from suite.tasks import enqueue_on_commit
 
@@ -125,3 +126,36 @@ def unit_complete(*, module: CourseModulePage, member, week: int, now: datetime.
         enrolment.save(update_fields=["status", "updated_at"])
         _record(enrolment, EnrolmentEvent.Kind.COMPLETED)
     return created
+
+
+@transaction.atomic
+def member_leave(*, member) -> list[Enrolment]:
+    """A member leaves the site: each place or waitlist spot they hold is given up, as a withdrawal.
+
+    Each goes through ``enrolment_withdraw``: the freed place goes to the first one waiting, who
+    is mailed, and the member's own withdrawal is recorded (its mail is skipped once the host has
+    erased their address). They stop tutoring every module, in the modules' revisions too, so an
+    editor saving or reverting a module does not make them a tutor again. Completions and past
+    enrolments stay: they are the history of the modules. The withdrawn enrolments are returned.
+    """
+    live = (
+        Enrolment.objects.filter(member=member, status__in=[Status.ACTIVE, Status.WAITLISTED])
+        .select_related("module")
+        .order_by("module_id")  # modules locked in one order, as every other service does one at a time
+    )
+    withdrawn = [enrolment_withdraw(module=enrolment.module, member=member) for enrolment in live]
+    tutored = list(CourseModulePage.objects.filter(tutors=member).values_list("pk", flat=True))
+    if tutored:
+        member.tutored_modules.remove(*tutored)
+        _revisions_without_tutor(module_ids=tutored, member_id=member.pk)
+    return withdrawn
+
+
+def _revisions_without_tutor(*, module_ids: list[int], member_id: int) -> None:
+    """Take ``member_id`` out of the tutors that the modules' revisions (drafts and history) hold."""
+    revisions = Revision.page_revisions.filter(object_id__in=[str(pk) for pk in module_ids])
+    for revision in revisions:
+        tutors = revision.content.get("tutors") or []
+        if member_id in tutors:
+            revision.content["tutors"] = [pk for pk in tutors if pk != member_id]
+            revision.save(update_fields=["content"])
