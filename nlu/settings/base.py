@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "spaces-notices": {"task": "spaces.tasks.send_pending_notices", "schedule": 300},
     # Hourly, not weekly: a digest goes once a week to each member (the DigestSent row), whenever beat runs.
     "spaces-weekly-digests": {"task": "spaces.tasks.send_weekly_digests", "schedule": 3600},
+    # Daily: what is kept past its time goes (nlu/retention.py; the NLU_RETAIN_* settings below).
+    "nlu-apply-retention": {"task": "nlu.tasks.apply_retention", "schedule": 24 * 3600},
 }
 
 # --- The apps' settings ----------------------------------------------------------------------
@@ -241,6 +243,15 @@ ACCOUNT_ADAPTER = "nlu.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "profile"
+
+# --- Retention (nlu/retention.py, run daily by beat; docs/privacy.md) ---------------------------
+# How many days what is kept about members stays; 0 keeps it for ever.
+# Attendance details (when each one came and went, the name given to BBB for a guest): the minutes stay.
+NLU_RETAIN_ATTENDANCE_DAYS = int(os.environ.get("NLU_RETAIN_ATTENDANCE_DAYS", "365"))
+# Sent e-mails in the outbox (nlu.OutgoingEmail: the addresses, subjects and bodies).
+NLU_RETAIN_EMAIL_DAYS = int(os.environ.get("NLU_RETAIN_EMAIL_DAYS", "90"))
+# Sign-ups whose address was never confirmed and who never signed in, deleted with their rows.
+NLU_RETAIN_UNVERIFIED_DAYS = int(os.environ.get("NLU_RETAIN_UNVERIFIED_DAYS", "14"))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
@@ -333,6 +344,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # Secrets travelling in addresses (feed and invitation tokens, reset and confirmation keys,
+        # download links, BBB's signature) written [redacted]: suite/access_logs.py adds the filter
+        # to these loggers itself, keeping their handlers (gunicorn's are gunicorn's own).
+        "redact_url_secrets": {
+            "()": "suite.access_logs.redacting_filter",
+            "loggers": ["django.server", "gunicorn.access", "django.request"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"nlu": {"level": "INFO"}},
 }
