@@ -1,32 +1,22 @@
 """Keeps the end callback's signature out of the web server's access logs.
 
 BBB calls the end callback with a GET, so its signature travels in the query string, which access
-logs record. When Django starts, seminars puts this filter on the access loggers of runserver
-(``django.server``) and gunicorn (``gunicorn.access``); a host may add it to others in its LOGGING.
-A proxy's own log is the host's to configure (docs/deploy.md shows nginx's).
+logs record. When Django starts, seminars puts suite's redacting filter (``suite/access_logs.py``)
+on the access loggers of runserver (``django.server``) and gunicorn (``gunicorn.access``): it writes
+``signature=[redacted]``, and the personal calendar feed's token (the ``token`` of
+``sessions/calendar/<token>.ics``) as ``[redacted]`` too. A host may add it to other loggers in its
+LOGGING. A proxy's own log is the host's to configure (docs/deploy.md shows nginx's).
 """
 
-import logging
-import re
+from suite import access_logs
+from suite.access_logs import ACCESS_LOGGERS, RedactSecrets
 
-ACCESS_LOGGERS = ("django.server", "gunicorn.access")
-SIGNATURE = re.compile(r"(signature=)[^&\s\"]+")
+__all__ = ["ACCESS_LOGGERS", "REDACT_SIGNATURES", "RedactSignatures", "install"]
 
-
-class RedactSignatures(logging.Filter):
-    """Writes ``signature=[redacted]`` in the line instead of the value; lets every line through."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        line = record.getMessage()
-        redacted = SIGNATURE.sub(r"\1[redacted]", line)
-        if redacted != line:
-            record.msg, record.args = redacted, None
-        return True
-
-
-REDACT_SIGNATURES = RedactSignatures()
+# The names hosts were given before the filter moved to suite (docs/plugins.md).
+RedactSignatures = RedactSecrets
+REDACT_SIGNATURES = access_logs.REDACT_SECRETS
 
 
 def install() -> None:
-    for name in ACCESS_LOGGERS:
-        logging.getLogger(name).addFilter(REDACT_SIGNATURES)  # once: addFilter skips one already there
+    access_logs.install(ACCESS_LOGGERS)
