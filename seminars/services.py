@@ -441,3 +441,36 @@ def calendar_feed_renew(*, member) -> CalendarFeed:
     feed.token = new_calendar_token()
     feed.save(update_fields=["token"])
     return feed
+
+
+def attendance_details_clear(*, before: datetime.datetime, batch_size: int = 500) -> int:
+    """Forget the details of the attendance last seen before ``before``; the minutes stay. How many rows.
+
+    The details are when each one came and went (joined, last seen, in the current meeting) and
+    the copy of the name BBB was given: the times become the session's start and the name goes
+    (a member is named by their row, as the attendance list does; a guest by nothing now). The
+    minutes are kept, as ``earlier_minutes``, since the tutors' settlement counted them. For the
+    retention a host runs daily: in batches of ``batch_size``, each its own transaction, and a row
+    done (no name, no current meeting) is not read again, so a second run changes nothing.
+    """
+    to_clear = (
+        Attendance.objects.filter(last_seen_at__lt=before)
+        .exclude(webinar__status=Status.RUNNING)
+        .exclude(full_name="", meeting_joined_at=None)
+        .select_related("webinar")
+        .only("earlier_minutes", "meeting_joined_at", "last_seen_at", "webinar__starts_at")
+        .order_by("pk")
+    )
+    cleared = 0
+    while True:
+        with transaction.atomic():
+            rows = list(to_clear.select_for_update(of=("self",))[:batch_size])
+            for row in rows:
+                row.earlier_minutes, row.meeting_joined_at = row.minutes, None
+                row.joined_at = row.last_seen_at = row.webinar.starts_at
+                row.full_name = ""
+            fields = ["earlier_minutes", "meeting_joined_at", "joined_at", "last_seen_at", "full_name"]
+            Attendance.objects.bulk_update(rows, fields)
+        cleared += len(rows)
+        if len(rows) < batch_size:
+            return cleared
