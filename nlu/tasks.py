@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import exports
+from . import exports, retention
 from .outbox import email_send, email_send_pending
 
 
@@ -25,3 +25,9 @@ def build_data_export(*, export_id: int) -> None:
 def sweep_data_exports() -> None:
     """Deletes the files of downloads that expired unused (for beat, daily)."""
     exports.data_exports_sweep()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Deletes what is kept past its time (for beat, daily); the counts of each step."""
+    return retention.retention_apply()
