@@ -1,5 +1,8 @@
 """What the host itself keeps about a member: the account, its e-mail addresses, the mails sent.
 
+Closing an account erases these in nlu.closing, after every app's part; the part here is the
+member's data downloads, whose files hold all that the closing erases.
+
 The apps tell theirs through their own ``privacy`` modules (suite.privacy); the host's come first
 on the member's data page and in the download, since ``nlu`` is listed first in INSTALLED_APPS.
 """
@@ -13,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suite.privacy import Kind
 
+from . import exports
 from .models import OutgoingEmail
 
 
@@ -100,3 +104,8 @@ KINDS = [
         rows=email_rows,
     ),
 ]
+
+
+def member_close(member, *, pseudonym: str, options: set[str]) -> None:
+    """The member's downloads go, rows now and files once the closing commits."""
+    exports.member_exports_delete(member)

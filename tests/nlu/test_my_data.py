@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.models import UnitCompletion
+from nlu.closing import account_close
 from nlu.exports import ExportUnavailable, data_export_fetch
 from nlu.models import DataExport, OutgoingEmail
 from nlu.services import email_queue
@@ -446,6 +447,20 @@ def test_a_member_closed_before_the_build_is_not_mailed(client, large, django_ca
     assert mail.outbox == []
     assert not DataExport.objects.exists()
     assert not export_dir.exists() or list(export_dir.iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_the_account_deletes_its_downloads(client, large, export_dir):
+    member = UserFactory(language="en")
+    client.force_login(member)
+    client.post("/en/profile/data/download/")  # committed: the worker builds and mails it
+    assert len(mail.outbox) == 1
+    assert len(list(export_dir.iterdir())) == 1
+
+    account_close(member=member)
+
+    assert not DataExport.objects.exists()
+    assert list(export_dir.iterdir()) == []
 
 
 @pytest.mark.django_db(transaction=True)
