@@ -51,6 +51,9 @@ class Account(models.Model):
     )
     balance = models.BigIntegerField(_("balance (minutes)"), default=0, editable=False)
     closed = models.BooleanField(_("closed"), default=False)
+    # When its member's account on the site was closed (timebank.privacy): this one closed with it,
+    # for good, and the mails of the requests it cancelled say so rather than blame a coordinator.
+    left_at = models.DateTimeField(_("member left"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -87,7 +87,15 @@ def _tell_cancelled(request: ExchangeRequest, side: str) -> None:
             subject = _("Your request to %(member)s for %(amount)s is cancelled") % values
         else:
             subject = _("The request of %(member)s for %(amount)s is cancelled") % values
-        if request.closed_side == side:
+        # The member whose account was closed left the site (timebank.privacy), no coordinator closed it.
+        left = bool(request.closed_side) and getattr(request, request.closed_side).left_at is not None
+        if request.closed_side == side and left:
+            cause = _("Your account on the site was closed, so this request can no longer be paid: %(memo)s")
+        elif left:
+            cause = _(
+                "The account of %(member)s on the site was closed, so this request can no longer be paid: %(memo)s"
+            )
+        elif request.closed_side == side:
             cause = _("A coordinator closed your timebank account, so this request can no longer be paid: %(memo)s")
         else:
             cause = _(

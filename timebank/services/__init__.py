@@ -2,7 +2,8 @@
 
 ``accounts`` (opening, locking, the coordinators' limits and closing), ``ledger`` (transfers,
 reversals, tutor credits, gifts, grants), ``exchanges`` (requests for hours and their answers),
-``offers`` (the board), ``checks`` (what every write checks of its input).
+``offers`` (the board), ``leaving`` (a member leaving the site: ``timebank.privacy``), ``checks`` (what
+every write checks of its input).
 ``timebank.services.tutoring_award`` is the name hosts give seminars' settlement hook.
 """
 
@@ -16,6 +17,7 @@ from .exchanges import (
     exchange_expire_due,
     exchange_request_create,
 )
+from .leaving import member_leave
 from .ledger import gift_create, grant_create, transfer_create, transfer_reverse, tutoring_award
 from .offers import offer_changeable_by, offer_close, offer_create, offer_reopen, offer_update
 
@@ -36,6 +38,7 @@ __all__ = [
     "exchange_request_create",
     "gift_create",
     "grant_create",
+    "member_leave",
     "member_limits",
     "offer_changeable_by",
     "offer_close",

@@ -107,7 +107,18 @@ def _account_set_closed(account: Account, by, closed: bool) -> Account:
     return locked
 
 
-def _cancel_waiting_requests(account: Account, requests: list[ExchangeRequest]) -> None:
+def lock_waiting_requests(account: Account) -> list[ExchangeRequest]:
+    """The exchange requests still waiting on ``account``, made by its member or to them, locked:
+    before the account, the one order of locks (see ``ledger``)."""
+    return list(
+        ExchangeRequest.objects.select_for_update()
+        .filter(Q(creditor=account) | Q(debtor=account), status=ExchangeRequest.Status.PENDING)
+        .filter(expires_at__gt=timezone.now())  # those past their date are the expiry's, as ever
+        .order_by("pk")
+    )
+
+
+def cancel_waiting_requests(account: Account, requests: list[ExchangeRequest]) -> None:
     """Cancel the locked ``requests`` of the closed ``account``; both sides of each are mailed."""
     now, Side = timezone.now(), ExchangeRequest.Side
     for side in (Side.CREDITOR, Side.DEBTOR):
@@ -129,17 +140,18 @@ def account_close(*, account: Account, by) -> Account:
     way either pays first or then finds the request cancelled.
     """
     _check_member_account(account, by)
-    waiting = list(
-        ExchangeRequest.objects.select_for_update()
-        .filter(Q(creditor=account) | Q(debtor=account), status=ExchangeRequest.Status.PENDING)
-        .filter(expires_at__gt=timezone.now())  # those past their date are the expiry's, as ever
-        .order_by("pk")
-    )
+    waiting = lock_waiting_requests(account)
     closed = _account_set_closed(account, by, True)
-    _cancel_waiting_requests(closed, waiting)
+    cancel_waiting_requests(closed, waiting)
     return closed
 
 
 @transaction.atomic
 def account_reopen(*, account: Account, by) -> Account:
+    """Open a closed account again; not one whose member left the site (``timebank.privacy``)."""
+    _check_member_account(account, by)
+    if lock_accounts(account)[account.pk].left_at is not None:
+        raise AccountError(
+            _("Its member closed their account on the site, so this account stays closed."), code="member_left"
+        )
     return _account_set_closed(account, by, False)

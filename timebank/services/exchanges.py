@@ -130,6 +130,12 @@ def _decide(request: ExchangeRequest, status: str, now: datetime.datetime, **fie
         enqueue_on_commit(tasks.send_exchange_mail, request_id=request.pk)
 
 
+def _closed_by_leaving(request: ExchangeRequest) -> bool:
+    """Whether the request was cancelled because a member left the site, not by a coordinator."""
+    side = request.closed_side if request.status == Status.CLOSED else ""
+    return bool(side) and getattr(request, side).left_at is not None
+
+
 def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferError | None:
     """Why a locked request can no longer be answered; one past its date is marked expired here."""
     if request.status == Status.PENDING and request.expires_at <= now:
@@ -141,7 +147,9 @@ def _not_pending(request: ExchangeRequest, now: datetime.datetime) -> TransferEr
         Status.CANCELLED: _("This request was withdrawn by the member who made it."),
         Status.EXPIRED: _("This request expired unconfirmed after %(days)s days; the member can ask again.")
         % {"days": _request_days()},
-        Status.CLOSED: _("This request was cancelled: a coordinator closed an account in it, so it cannot be paid."),
+        Status.CLOSED: _("This request was cancelled: the other member's account was closed, so it cannot be paid.")
+        if _closed_by_leaving(request)
+        else _("This request was cancelled: a coordinator closed an account in it, so it cannot be paid."),
     }
     message = messages[request.status]
     return None if message is None else TransferError(message, code=f"already_{request.status}")
