@@ -53,6 +53,11 @@ def calendar(webinars, *, name: str) -> bytes:
     return cal.to_ical()
 
 
+def feed_cache_key(path: str) -> str:
+    """Where the feed served at ``path`` (with its query string) is kept."""
+    return "seminars:feed:" + hashlib.sha256(path.encode()).hexdigest()
+
+
 def feed_response(request, webinars, *, name: str, filename: str) -> HttpResponse:
     """The feed of ``webinars`` (a queryset), built once per version of its sessions.
 
@@ -64,7 +69,7 @@ def feed_response(request, webinars, *, name: str, filename: str) -> HttpRespons
     versions = list(webinars.values_list("pk", "sequence", "status", "updated_at"))
     fingerprint = repr((name, get_language(), site_url(), versions))
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
-    key = "seminars:feed:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = feed_cache_key(request.get_full_path())
     kept = cache.get(key)
     if kept is None or kept[0] != etag:
         # HTTP dates count whole seconds: a change within the same second must still be later.

@@ -50,7 +50,11 @@ def _send_once(webinar: Webinar, member, kind: str) -> bool:
     """Record the notice and send it in one transaction: a failed send is retried later, a sent one never again.
 
     The notice is per version of the session (its SEQUENCE), so a moved session is reminded anew.
+    A member without an e-mail address (a closed account, even one closed after the mail was queued)
+    is skipped: nothing is sent, nor noted.
     """
+    if not member.email:
+        return False
     try:
         with transaction.atomic():
             Notice.objects.create(webinar=webinar, member=member, kind=f"{kind}@{webinar.sequence}")

@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 
 import jwt
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,11 @@ from modeltranslation.utils import build_localized_fieldname
 from suite.links import absolute_url
 from suite.tasks import enqueue_on_commit
 
-from . import tasks
+from . import ics, tasks
 from .bbb import BBBClient
 from .conf import app_settings, bbb_settings
 from .errors import CallbackError, JoinError, ScheduleError
-from .models import Attendance, CalendarFeed, Recording, Webinar, new_calendar_token
+from .models import Attendance, CalendarFeed, Notice, Recording, Webinar, new_calendar_token
 from .permissions import can_join, can_moderate
 
 Status = Webinar.Status
@@ -438,9 +439,48 @@ def calendar_feed_get_or_create(*, member) -> CalendarFeed:
 def calendar_feed_renew(*, member) -> CalendarFeed:
     """A new secret address for the member's feed: the old one stops working at once."""
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(member=member)
+    _forget_feed(feed.token)
     feed.token = new_calendar_token()
     feed.save(update_fields=["token"])
     return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, member) -> None:
+    """No personal feed any more: its address answers 404, and a new one is made only on the member's request."""
+    for feed in CalendarFeed.objects.select_for_update().filter(member=member):
+        _forget_feed(feed.token)
+        feed.delete()
+
+
+def _forget_feed(token: str) -> None:
+    """Drop the kept copies of the feed at ``token``'s address, in every language: they name the member.
+
+    Only the address without a query string is known here; any other copy expires within a day.
+    """
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.append(reverse("seminars:member_ics", args=[token]))
+    cache.delete_many({ics.feed_cache_key(path) for path in paths})
+
+
+@transaction.atomic
+def member_leave(*, member, pseudonym: str) -> None:
+    """A member closes their account: what seminars keeps of them stops naming them or acting for them.
+
+    Their personal calendar feed is revoked. Their attendance stays, minutes and all (the tutors'
+    settlement counted them), but named by ``pseudonym`` instead of the copy of their name BBB was
+    given. They stop tutoring the sessions still to come, nor count as the one who scheduled them
+    (an edit keeps that one a tutor); sessions past keep their tutors, as history. What was noted of
+    the reminders of sessions still to come goes: nothing more is mailed to them.
+    """
+    calendar_feed_revoke(member=member)
+    Attendance.objects.filter(member=member).update(full_name=pseudonym)
+    to_come = Webinar.objects.filter(status__in=[Status.SCHEDULED, Status.RUNNING])
+    Webinar.tutors.through.objects.filter(user=member, webinar__in=to_come).delete()
+    to_come.filter(created_by=member).update(created_by=None)
+    Notice.objects.filter(member=member, webinar__in=to_come).delete()
 
 
 def attendance_details_clear(*, before: datetime.datetime, batch_size: int = 500) -> int:
