@@ -22,12 +22,6 @@ def build_data_export(*, export_id: int) -> None:
 
 
 @shared_task
-def sweep_data_exports() -> None:
-    """Deletes the files of downloads that expired unused (for beat, daily)."""
-    exports.data_exports_sweep()
-
-
-@shared_task
 def apply_retention() -> dict[str, int]:
     """Deletes what is kept past its time (for beat, daily); the counts of each step."""
     return retention.retention_apply()
