@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from courses.models import CourseModulePage
+from courses.models import CourseModulePage, Enrolment
 from courses.services import enrolment_create, unit_complete
 from seminars.models import Attendance, Recording, Webinar
 from seminars.services import calendar_feed_get_or_create
@@ -37,12 +37,13 @@ def member_everywhere() -> SimpleNamespace:
     a post and a waiting request both ways, wiki revisions and a space membership."""
     member = UserFactory(**IDENTITY, language="tr", timezone="Europe/Istanbul")
     module = CourseModulePage.objects.live().order_by("path").first()
-    module.capacity = module.enrolments.filter(status="enrolled").count() + 1
+    module.capacity = module.enrolments.filter(status=Enrolment.Status.ACTIVE).count() + 1
     module.save(update_fields=["capacity"])
     enrolment_create(module=module, member=member)
     waiting = UserFactory(username="waitingmember")
     enrolment_create(module=module, member=waiting)
-    unit_complete(module=module, member=member, week=1)
+    unit = module.units.get(week=1)
+    unit_complete(module=module, member=member, week=1, now=unit.opens_at(module))
 
     webinar = Webinar.objects.filter(module=module).order_by("starts_at").first()
     now = timezone.now()
@@ -60,7 +61,14 @@ def member_everywhere() -> SimpleNamespace:
     calendar_feed_get_or_create(member=member)
 
     account, helper = account_for(member), UserFactory(username="helpermember")
-    transfer_create(payer=commons_account(), payee=account, minutes=180, kind=Transfer.Kind.GRANT, memo="Translation")
+    transfer_create(
+        payer=commons_account(),
+        payee=account,
+        minutes=180,
+        kind=Transfer.Kind.GRANT,
+        memo="Translation",
+        idempotency_key="everywhere-grant",
+    )
     offer_create(author=member, kind="offer", category="translation", title="Turkish–English translation")
     exchange_request_create(creditor_member=member, debtor_member=helper, minutes=60, memo="Read my leaflet")
     exchange_request_create(creditor_member=helper, debtor_member=member, minutes=30, memo="Helped with the form")
