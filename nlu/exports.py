@@ -251,8 +251,8 @@ def data_export_build(*, export_id: int) -> bool:
             zip_write(file, member, data_collect(member), now=now)
         partial.rename(path)
         with transaction.atomic():
-            locked = DataExport.objects.select_for_update().get(pk=export.pk)
-            if locked.ready_at is not None:  # another worker got there first
+            locked = DataExport.objects.select_for_update().filter(pk=export.pk).first()
+            if locked is None or locked.ready_at is not None:  # the member left, or another worker got there first
                 path.unlink()
                 return False
             token = secrets.token_urlsafe(32)

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 
 from courses.models import UnitCompletion
 from nlu.closing import account_close
-from nlu.exports import ExportUnavailable, data_export_fetch
+from nlu.exports import ExportUnavailable, data_export_build, data_export_fetch
 from nlu.models import DataExport, OutgoingEmail
 from nlu.services import email_queue
 from seminars.models import Attendance, Recording
@@ -447,6 +447,36 @@ def test_a_member_closed_before_the_build_is_not_mailed(client, large, django_ca
     assert mail.outbox == []
     assert not DataExport.objects.exists()
     assert not export_dir.exists() or list(export_dir.iterdir()) == []
+
+
+class MailServerDown:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_mail_server_down_leaves_the_download_for_the_retry(
+    client, large, settings, export_dir, django_capture_on_commit_callbacks
+):
+    member = UserFactory(language="en")
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post("/en/profile/data/download/")
+    [export] = DataExport.objects.all()
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+
+    with pytest.raises(OSError):
+        data_export_build(export_id=export.pk)
+
+    assert stored_exports()[0]["ready_at"] is None
+    assert list(export_dir.iterdir()) == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert data_export_build(export_id=export.pk) is True
+    assert data_export_build(export_id=export.pk) is False  # a task delivered twice mails once
+    assert len(mail.outbox) == 1
+    assert client.get(mailed_link(mail.outbox[0])).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
