@@ -5,16 +5,20 @@ callable taking ``scale`` (int) and ``stdout``, run after the site and the demo 
 """
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import translation
 from wagtail import hooks
 from wagtail.models import Page, Site
 
+from nlu.exports import export_days
 from nlu.models import HomePage, StandardPage
+from nlu.templatetags.privacy_tags import PRIVACY_SLUG
 
 DEMO_PASSWORD = "nlu-demo"
 
@@ -75,6 +79,143 @@ ABOUT = {
         "göçmen, kırsal ve işsiz işçiler.</p>"
     ),
 }
+
+
+# The privacy page: what is kept, why, how long, the member's data page and closing, whom to ask.
+# Found by its English slug PRIVACY_SLUG (nlu/templatetags/privacy_tags.py): the footer and the sign-up form link it.
+
+
+def kept_for(setting: str, default: int, language: str) -> str:
+    """How long a retention setting keeps something, in words: "90 days", or for as long as one is a member."""
+    days = int(getattr(settings, setting, default))
+    if language == "tr":
+        return f"{days} gün" if days else "üyeliğiniz sürdükçe"
+    return f"{days} days" if days else "for as long as you are a member"
+
+
+def privacy_fields() -> dict:
+    """The privacy page in English and Turkish, with the site's retention settings and addresses in it."""
+    urls = {}
+    for code in ("en", "tr"):
+        with translation.override(code):
+            urls[code] = {"data": reverse("my_data"), "close": reverse("account_close"), "profile": reverse("profile")}
+    periods = {
+        code: {
+            "attendance": kept_for("NLU_RETAIN_ATTENDANCE_DAYS", 365, code),
+            "email": kept_for("NLU_RETAIN_EMAIL_DAYS", 90, code),
+            "unverified": kept_for("NLU_RETAIN_UNVERIFIED_DAYS", 14, code),
+            "export": f"{export_days()} gün" if code == "tr" else f"{export_days()} days",
+        }
+        for code in ("en", "tr")
+    }
+    body_en = (
+        "<h2>What we keep and why</h2>"
+        "<p>Membership of a union is sensitive: we keep what the site needs to work for you, and no more.</p>"
+        "<ul>"
+        "<li><b>Your profile</b>: your username, e-mail address, name, how you are shown to others, your language "
+        "and time zone, to sign you in, write to you and show pages in your language and time.</li>"
+        "<li><b>Enrolments and progress</b>: the modules you joined, left or wait for, and the units you finished, "
+        "so that tutors can run the course and you can see where you are.</li>"
+        "<li><b>Attendance</b>: the live sessions you were in, when you came and went, and for how many minutes: "
+        "tutors are credited in the timebank for the time they give.</li>"
+        "<li><b>Recordings</b>: a session may be recorded when its page says so before you join; a recording is "
+        "shown only to those the session is for.</li>"
+        "<li><b>Calendar feed</b>: the secret address of your personal calendar, if you made one; renewing it makes "
+        "the old address stop working.</li>"
+        "<li><b>Timebank</b>: your account, the hours you gave and received, your offers and requests: the ledger "
+        "must add up, so its rows are kept.</li>"
+        "<li><b>Wiki</b>: the revisions you wrote: each page keeps its history, so anyone can see what changed.</li>"
+        "<li><b>Spaces</b>: the spaces you belong to, your invitations and what you posted there.</li>"
+        "<li><b>E-mails</b>: a copy of each mail we send you, so that none is lost when the mail server is down.</li>"
+        "</ul>"
+        "<h2>How long</h2>"
+        "<ul>"
+        "<li>The details of attendance (when you came and went, the name shown in the room): {attendance}. "
+        "After that only the minutes stay.</li>"
+        "<li>Copies of the e-mails we sent: {email} after sending.</li>"
+        "<li>A sign-up whose address was never confirmed and who never signed in: {unverified}.</li>"
+        "<li>The link to a download of your data: it works once, for {export}; then the file is deleted.</li>"
+        "<li>Everything else: for as long as you are a member.</li>"
+        "</ul>"
+        "<h2>See and take your data</h2>"
+        '<p><a href="{data}">My data</a> lists every kind of data we keep about you and why, and lets you download '
+        "it: a ZIP of JSON (for programs) and CSV files (for spreadsheets). A large download is prepared in the "
+        "background and we e-mail you a link that works once, only for you, for {export}.</p>"
+        "<h2>Closing your account</h2>"
+        '<p>You can <a href="{close}">close your account</a> yourself, confirming with your password. Your '
+        "enrolments end and your place goes to the next one waiting, your open requests are cancelled and the "
+        "other side is told, your calendar address and your sessions stop working, and your e-mail address, names "
+        "and profile are erased. A timebank balance other than zero is settled first, or handed to the commons "
+        "account. What others rely on stays under a pseudonym such as “former member 8f3a”: the timebank's "
+        "ledger, the wiki's history and the minutes of attendance, which then name no one.</p>"
+        "<h2>Whom to ask</h2>"
+        "<p>Ask the site's coordinators (in this demo: Deniz, coordinator@example.org) about your data, to correct "
+        "it, or to close your account for you. You can change how you are shown to others on your "
+        '<a href="{profile}">profile</a>.</p>'
+    )
+    body_tr = (
+        "<h2>Neleri ve neden saklıyoruz</h2>"
+        "<p>Sendika üyeliği hassas bir bilgidir: sitenin sizin için çalışması için gerekeni saklarız, fazlasını "
+        "değil.</p>"
+        "<ul>"
+        "<li><b>Profiliniz</b>: kullanıcı adınız, e-posta adresiniz, adınız, başkalarına nasıl gösterildiğiniz, "
+        "diliniz ve saat diliminiz; oturum açmanız, size yazabilmemiz ve sayfaları kendi dilinizde ve saatinizde "
+        "göstermemiz için.</li>"
+        "<li><b>Modül kayıtları ve ilerleme</b>: katıldığınız, ayrıldığınız ya da sırasını beklediğiniz modüller "
+        "ve bitirdiğiniz üniteler; eğitmenlerin dersi yürütmesi ve nerede olduğunuzu görmeniz için.</li>"
+        "<li><b>Katılım</b>: bulunduğunuz canlı oturumlar, ne zaman girip çıktığınız ve kaç dakika kaldığınız: "
+        "eğitmenlerin verdiği zaman zaman bankasında kredi olarak tanınır.</li>"
+        "<li><b>Kayıtlar</b>: sayfası katılmadan önce söylüyorsa bir oturum kaydedilebilir; kayıt yalnızca "
+        "oturumun kendileri için olduğu kişilere gösterilir.</li>"
+        "<li><b>Takvim beslemesi</b>: oluşturduysanız kişisel takviminizin gizli adresi; yenilediğinizde eski "
+        "adres çalışmaz.</li>"
+        "<li><b>Zaman bankası</b>: hesabınız, verdiğiniz ve aldığınız saatler, ilanlarınız ve talepleriniz: "
+        "defterin tutması gerekir, bu yüzden satırları saklanır.</li>"
+        "<li><b>Viki</b>: yazdığınız sürümler: her sayfa geçmişini saklar, böylece herkes neyin değiştiğini "
+        "görebilir.</li>"
+        "<li><b>Alanlar</b>: üyesi olduğunuz alanlar, davetleriniz ve oralarda paylaştıklarınız.</li>"
+        "<li><b>E-postalar</b>: size gönderdiğimiz her e-postanın bir kopyası; posta sunucusu çalışmadığında "
+        "hiçbiri kaybolmasın diye.</li>"
+        "</ul>"
+        "<h2>Ne kadar süre</h2>"
+        "<ul>"
+        "<li>Katılımın ayrıntıları (ne zaman girip çıktığınız, odada görünen adınız): {attendance}. Sonra "
+        "yalnızca dakikalar kalır.</li>"
+        "<li>Gönderdiğimiz e-postaların kopyaları: gönderildikten sonra {email}.</li>"
+        "<li>Adresi hiç doğrulanmamış ve hiç oturum açılmamış bir üyelik başvurusu: {unverified}.</li>"
+        "<li>Verilerinizin indirme bağlantısı: bir kez ve {export} boyunca çalışır; sonra dosya silinir.</li>"
+        "<li>Geri kalan her şey: üyeliğiniz sürdükçe.</li>"
+        "</ul>"
+        "<h2>Verilerinizi görün ve alın</h2>"
+        '<p><a href="{data}">Verilerim</a> sayfası sizinle ilgili sakladığımız her tür veriyi ve nedenini '
+        "gösterir ve onları indirmenizi sağlar: JSON (programlar için) ve CSV (hesap tabloları için) "
+        "dosyalarından oluşan bir ZIP. Büyük bir indirme arka planda hazırlanır ve size yalnızca sizin için, "
+        "bir kez ve {export} boyunca çalışan bir bağlantı e-postayla gönderilir.</p>"
+        "<h2>Hesabınızı kapatmak</h2>"
+        '<p><a href="{close}">Hesabınızı</a> parolanızla onaylayarak kendiniz kapatabilirsiniz. Modül '
+        "kayıtlarınız sona erer ve yeriniz sırada bekleyen kişiye geçer, açık talepleriniz iptal edilir ve karşı "
+        "taraf bilgilendirilir, takvim adresiniz ve oturumlarınız çalışmaz olur; e-posta adresiniz, adlarınız ve "
+        "profiliniz silinir. Sıfır olmayan bir zaman bankası bakiyesi önce kapatılır ya da ortak hesaba "
+        "devredilir. Başkalarının dayandığı şeyler “eski üye 8f3a” gibi bir takma adla kalır: zaman bankasının "
+        "defteri, vikinin geçmişi ve katılım dakikaları; artık kimseyi adlandırmazlar.</p>"
+        "<h2>Kime sorabilirsiniz</h2>"
+        "<p>Verileriniz, düzeltilmesi ya da hesabınızın sizin yerinize kapatılması için sitenin koordinatörlerine "
+        "yazın (bu demoda: Deniz, coordinator@example.org). Başkalarına nasıl gösterildiğinizi "
+        '<a href="{profile}">profilinizden</a> değiştirebilirsiniz.</p>'
+    )
+    return {
+        "slug_en": PRIVACY_SLUG,
+        "slug_tr": "gizlilik",
+        "title_en": "Privacy",
+        "title_tr": "Gizlilik",
+        "intro_en": "What this site keeps about you, why and for how long; how you see it, take it with you, or leave.",
+        "intro_tr": (
+            "Bu sitenin sizinle ilgili neleri, neden ve ne kadar süre sakladığı; bunları nasıl görebileceğiniz, "
+            "alıp götürebileceğiniz ya da nasıl ayrılabileceğiniz."
+        ),
+        "body_en": body_en.format(**urls["en"], **periods["en"]),
+        "body_tr": body_tr.format(**urls["tr"], **periods["tr"]),
+    }
 
 
 def ensure_page(parent: Page, model: type[Page], fields: dict) -> Page:
@@ -186,6 +327,7 @@ class Command(BaseCommand):
         home = ensure_page(Page.get_first_root_node(), HomePage, HOME)
         ensure_site(home)
         ensure_page(home, StandardPage, ABOUT)
+        ensure_page(home, StandardPage, privacy_fields())
         for user in DEMO_USERS:
             ensure_user(*user)
         if scale:
