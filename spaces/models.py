@@ -201,10 +201,11 @@ class Notice(models.Model):
         DECLINED = "declined", _("your request was declined")
         PROMOTED = "promoted", _("a place is yours")
         REMOVED = "removed", _("you were removed")
+        COORDINATOR = "coordinator", _("you are now a coordinator")
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="notices")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     # Who the notice is about, when it goes to someone else (a request, to the coordinators).
     about = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -21,6 +21,7 @@ SUBJECTS = {
     Notice.Kind.DECLINED: _("Your request to join %(space)s"),
     Notice.Kind.PROMOTED: _("A place is yours in %(space)s"),
     Notice.Kind.REMOVED: _("You are no longer a member of %(space)s"),
+    Notice.Kind.COORDINATOR: _("You coordinate %(space)s now"),
 }
 
 
@@ -35,8 +36,11 @@ def space_url(space) -> str:
 @transaction.atomic
 def notice_mail(*, notice_id: int) -> bool:
     """Send one notice unless it went already (its row locked while sending); True if sent now."""
-    notice = Notice.objects.select_for_update(of=("self",)).select_related("member", "space", "about").get(pk=notice_id)
-    if notice.mailed_at or not notice.member.email:
+    notice = (
+        Notice.objects.select_for_update(of=("self",)).select_related("member", "space", "about").filter(pk=notice_id)
+    ).first()
+    # Gone (its member closed their account after it was queued), sent already, or to no address.
+    if notice is None or notice.mailed_at or not notice.member.email:
         return False
     waiting = (
         notice.kind == Notice.Kind.ACCEPTED
@@ -67,10 +71,24 @@ def notice_mail(*, notice_id: int) -> bool:
     return True
 
 
+def _without_address() -> dict:
+    """The lookup of members with no e-mail address (a closed account has none): no mail goes to them."""
+    return {f"member__{get_user_model().get_email_field_name()}": ""}
+
+
 def notices_mail_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
-    """Mail the notices a broker outage kept from being sent; how many went."""
+    """Mail the notices a broker outage kept from being sent; how many went.
+
+    Notices to members without an address are left out: they would never go, and would take the
+    place of those that can.
+    """
     cutoff = timezone.now() - older_than
-    pending = Notice.objects.filter(mailed_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)
+    pending = (
+        Notice.objects.filter(mailed_at__isnull=True, created_at__lt=cutoff)
+        .exclude(**_without_address())
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
     return sum(notice_mail(notice_id=notice_id) for notice_id in list(pending[:500]))
 
 
@@ -126,6 +144,7 @@ def digest_recipients(*, now: datetime.datetime | None = None) -> list[int]:
     return list(
         Membership.objects.filter(ACTIVE, digest=True, space_id__in=busy)
         .exclude(member_id__in=sent)
+        .exclude(**_without_address())
         .order_by()  # the default ordering's columns would make each membership distinct: one row per member
         .values_list("member_id", flat=True)
         .distinct()

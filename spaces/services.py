@@ -263,11 +263,48 @@ def space_leave(*, space: Space, member) -> None:
         _promote(space)
 
 
-def _check_not_last_coordinator(space: Space, membership: Membership) -> None:
+def _is_last_coordinator(space: Space, membership: Membership) -> bool:
     if membership.role != Membership.Role.COORDINATOR or membership.status != Membership.Status.ACTIVE:
-        return
+        return False
     others = space.memberships.filter(ACTIVE, role=Membership.Role.COORDINATOR).exclude(pk=membership.pk)
-    if not others.exists():
+    return not others.exists()
+
+
+@transaction.atomic
+def member_depart(*, member) -> list[Membership]:
+    """A member whose account closes leaves every space, as a leave does; the coordinators handed over.
+
+    A place they held goes to the first on the waiting list, a request of theirs is withdrawn (its
+    notices to the coordinators, if not mailed yet, with it). Where they were the last coordinator,
+    the longest-standing member (the earliest joined, those just given a place included) becomes
+    coordinator and is told; a space left with no member keeps none, and site staff
+    (``spaces.manage_spaces``) manage it. Returns the memberships made coordinator.
+    """
+    handed = []
+    space_ids = Membership.objects.filter(member=member).values("space_id")
+    for space in Space.objects.filter(pk__in=space_ids).order_by("pk"):
+        space = _locked(space)
+        membership = _membership(space, member)
+        if membership is None:
+            continue
+        last = _is_last_coordinator(space, membership)
+        membership.delete()
+        Notice.objects.filter(space=space, about=member, mailed_at__isnull=True).delete()
+        if membership.status == Membership.Status.ACTIVE:
+            _record(space, Activity.Kind.LEFT, actor=member)
+            _promote(space)
+        if last:
+            successor = space.memberships.filter(ACTIVE).order_by("created_at", "id").select_related("member").first()
+            if successor is not None:
+                successor.role = Membership.Role.COORDINATOR
+                successor.save(update_fields=["role"])
+                _notify(space, successor.member, Notice.Kind.COORDINATOR)
+                handed.append(successor)
+    return handed
+
+
+def _check_not_last_coordinator(space: Space, membership: Membership) -> None:
+    if _is_last_coordinator(space, membership):
         raise SpaceError(
             _("A space needs a coordinator: hand the role to another member first."), code="last_coordinator"
         )

@@ -467,7 +467,7 @@ def list_names_replace(*, pages, names: Iterable[str], replacement: str) -> int:
     pattern = _name_pattern(names)
     if pattern is None:
         return 0
-    item = re.compile(r"^(\s*[-*+]\s+)(?:" + pattern.pattern + r")\s*$", re.MULTILINE)
+    item = re.compile(r"^([ \t]*[-*+][ \t]+)(?:" + pattern.pattern + r")[ \t]*$", re.MULTILINE)
     text_has_a_name = Q()
     for name in {name.strip() for name in names if name and name.strip()}:
         text_has_a_name |= Q(text__contains=name)
