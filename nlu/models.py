@@ -1,3 +1,5 @@
+import re
+import secrets
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -5,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -29,6 +32,13 @@ def validate_language(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a language of this site."), params={"value": value})
 
 
+# A member's pseudonym, in no language: the same words on every page, so others can tell them apart.
+PSEUDONYM_FORMAT = "member %(code)s"
+# What a pseudonym the site gives looks like, the live ("member 8f3a") and the closed ("former member 8f3a"):
+# no member may take one as display name.
+PSEUDONYM_PATTERN = re.compile(r"^\s*(former\s+)?member\s+[0-9a-f]{4,}\s*$", re.IGNORECASE)
+
+
 class User(AbstractUser):
     """A member. Time zone and language are empty until chosen: the browser's are used then."""
 
@@ -44,9 +54,7 @@ class User(AbstractUser):
     # Validated against settings.LANGUAGES rather than fixed choices, so adding a language to
     # the site needs no migration.
     language = models.CharField(_("language"), max_length=10, blank=True, validators=[validate_language])
-    shown_as = models.CharField(
-        _("shown to others as"), max_length=10, choices=ShownAs.choices, default=ShownAs.NAME
-    )
+    shown_as = models.CharField(_("shown to others as"), max_length=10, choices=ShownAs.choices, default=ShownAs.NAME)
     # "member 8f3a", made once when first needed and kept, so a pseudonym stays the same person's.
     pseudonym = models.CharField(_("pseudonym"), max_length=40, blank=True, editable=False)
 
@@ -56,7 +64,56 @@ class User(AbstractUser):
         indexes = [models.Index(Lower("username"), name="nlu_user_username_lower")]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        """How every page and mail names this member to others: as they chose on their profile."""
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        if self.shown_as == self.ShownAs.INITIALS:
+            return self.initials
+        if self.shown_as == self.ShownAs.PSEUDONYM:
+            return self.ensure_pseudonym()
+        return self.own_name
+
+    @property
+    def own_name(self) -> str:
+        """The member's name: their display name, else their first and last names, else their username."""
+        return self.display_name.strip() or self.get_full_name() or self.get_username()
+
+    @property
+    def initials(self) -> str:
+        """The initials ("A. K."): of each word of the display name, else of the names, else of the username."""
+        words = (self.display_name or f"{self.first_name} {self.last_name}").split()
+        if not words:
+            # "ayse.kaya", "ayse_kaya" or "ayse-kaya" are two words too.
+            words = re.split(r"[\W_]+", self.get_username())
+        letters = [next((c for c in word if c.isalnum()), "") for word in words]
+        initials = " ".join(f"{letter.upper()}." for letter in letters if letter)
+        # A username of signs only ("@.+") has no letter to give: the pseudonym names them then.
+        return initials or self.ensure_pseudonym()
+
+    def ensure_pseudonym(self) -> str:
+        """The member's pseudonym ("member 8f3a"), made the first time it is needed and kept.
+
+        Random, so nothing in it leads back to the member; its code is no other member's, live or
+        former ("former member 8f3a"), and no one's display name: it grows a digit until it is not.
+        """
+        if self.pseudonym:
+            return self.pseudonym
+        size = 4
+        while True:
+            code = secrets.token_hex(size // 2 + 1)[:size]
+            pseudonym = PSEUDONYM_FORMAT % {"code": code}
+            taken = Q(pseudonym__endswith=f" {code}") | Q(display_name__iexact=pseudonym)
+            if not User.objects.filter(taken).exists():
+                break
+            size += 1
+        if self.pk is not None:
+            # Made once: a request that made it meanwhile has its own kept, and this one reads it.
+            if not User.objects.filter(pk=self.pk, pseudonym="").update(pseudonym=pseudonym):
+                pseudonym = User.objects.filter(pk=self.pk).values_list("pseudonym", flat=True).get() or pseudonym
+        self.pseudonym = pseudonym
+        return pseudonym
 
 
 class TextPage(Page):
