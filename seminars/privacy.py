@@ -83,16 +83,14 @@ KINDS = [
     Kind(
         name="seminars.attendance",
         label=_("Live sessions attended"),
-        purpose=_(
-            "To show tutors who took part, and to credit tutors for the sessions they gave, by the minutes attended."
-        ),
+        purpose=_("To show a session's tutors who took part, and for how long."),
         fields=("session", "session_start", "name_shown", "role", "joined_at", "last_seen_at", "minutes"),
         rows=_attendance,
     ),
     Kind(
         name="seminars.recordings",
         label=_("Recordings of sessions attended"),
-        purpose=_("The recordings of the sessions you were in, in which you may be seen or heard."),
+        purpose=_("So that those who may join a session can watch it later; you may be seen or heard in it."),
         fields=("session", "session_start", "recorded_at", "published", "session_page"),
         rows=_recordings,
     ),

@@ -469,8 +469,8 @@ def _forget_feed(token: str) -> None:
 def member_leave(*, member, pseudonym: str) -> None:
     """A member closes their account: what seminars keeps of them stops naming them or acting for them.
 
-    Their personal calendar feed is revoked. Their attendance stays, minutes and all (the tutors'
-    settlement counted them), but named by ``pseudonym`` instead of the copy of their name BBB was
+    Their personal calendar feed is revoked. Their attendance stays, minutes and all (the session's
+    record of who took part), but named by ``pseudonym`` instead of the copy of their name BBB was
     given. They stop tutoring the sessions still to come, nor count as the one who scheduled them
     (an edit keeps that one a tutor); sessions past keep their tutors, as history. What was noted of
     the reminders of sessions still to come goes: nothing more is mailed to them.
