@@ -15,6 +15,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from suite import privacy
+from suite.errors import Refusal
 
 from .models import AccountClosure, OutgoingEmail, User
 
@@ -65,7 +66,10 @@ def account_close(
     if obstacles:
         raise ClosingError(obstacles, status=409)
     pseudonym = new_pseudonym()
-    privacy.member_close(locked, pseudonym=pseudonym, options=set(options))
+    try:
+        privacy.member_close(locked, pseudonym=pseudonym, options=set(options))
+    except Refusal as refusal:  # something changed since the check (a payment came in): nothing is done
+        raise ClosingError([str(refusal.message)], status=409) from refusal
     _erase(locked, pseudonym)
     transaction.on_commit(_flush_sqlite_log)
     return AccountClosure.objects.create(member=locked, closed_by=by, reason=reason)

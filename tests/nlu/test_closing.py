@@ -18,7 +18,7 @@ from nlu.models import AccountClosure
 from tests.factories import PASSWORD, UserFactory
 from tests.nlu.everywhere import NEEDLES, member_everywhere
 from tests.threads import at_once
-from timebank.services import account_for
+from timebank.services import account_for, commons_account, transfer_create
 from wiki.models import WikiPage
 
 HAND_TO_COMMONS = "timebank.hand_to_commons"
@@ -177,3 +177,20 @@ def test_two_closings_at_once_close_once_and_the_other_is_told(staff):
     refused = [result for result in results if isinstance(result, ClosingError)]
     assert len(refused) == 1 and refused[0].status == 409, results
     assert AccountClosure.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_hours_arriving_after_the_check_stop_the_closing_with_a_reason_and_nothing_changes(monkeypatch):
+    member = UserFactory(username="paidlate", email="paidlate@example.org")
+    account = account_for(member)
+    # The page's check saw a zero balance; a gift lands before the member presses the button.
+    monkeypatch.setattr("suite.privacy.closing_obstacles", lambda member, *, options: [])
+    transfer_create(
+        payer=commons_account(), payee=account, minutes=60, kind="gift", memo="Late thanks", idempotency_key="late"
+    )
+    with pytest.raises(ClosingError) as refused:
+        account_close(member=member)
+    assert refused.value.status == 409 and "1" in refused.value.messages[0]
+    member.refresh_from_db()
+    assert member.is_active and member.email == "paidlate@example.org"
+    assert not AccountClosure.objects.exists()
