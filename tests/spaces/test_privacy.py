@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spaces import privacy, services
 from spaces.models import Activity, DigestSent, FeedToken, Invitation, Membership, Notice, Space
@@ -54,6 +54,13 @@ def dumped() -> str:
     out = io.StringIO()
     call_command("dumpdata", "spaces", "wiki", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels in the rows are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -251,7 +258,7 @@ def test_the_meeting_notes_name_the_pseudonym_and_their_history_reads(world, lea
     [meeting] = services.meeting_schedule(
         space=space, by=leaver, start_local=start, timezone_name="Europe/Berlin", occurrences=1
     )
-    notes = services.meeting_notes_create(space=space, webinar_id=meeting.pk, by=ayse)
+    notes = services.meeting_notes_create(space=space, webinar_id=meeting.pk, by=ayse, language="en")
     text, named = notes.current_revision.text, str(leaver)  # as the host names them (their name, or username)
     assert f"- {named}\n" in text
     from wiki.services import page_save
@@ -284,7 +291,7 @@ def test_after_closing_no_row_of_spaces_holds_the_members_name_or_address(
     [meeting] = services.meeting_schedule(
         space=world["started"], by=leaver, start_local=start, timezone_name="Europe/Berlin", occurrences=1
     )
-    services.meeting_notes_create(space=world["started"], webinar_id=meeting.pk, by=leaver)
+    services.meeting_notes_create(space=world["started"], webinar_id=meeting.pk, by=leaver, language="en")
     feed_token(leaver)
     with django_capture_on_commit_callbacks(execute=True):
         close(leaver)
