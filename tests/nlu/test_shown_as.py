@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from courses.models import Enrolment
+from nlu.closing import account_close
 from nlu.models import User
 from seminars import services as seminars
 from seminars.models import Attendance
@@ -381,3 +382,19 @@ def test_a_tutors_roster_names_the_member_as_they_chose_and_shows_no_address(cli
     assert "ayse.kaya@example.org" not in response.content.decode()
     names = [text(row.select_one("td")) for row in parse(response).select("tbody tr")]
     assert names == [seen_as(ayse)]
+
+
+@pytest.mark.parametrize("shown_as", CHOICES)
+def test_a_closed_account_is_a_former_member_to_everyone_whatever_was_chosen(client, ayse, shown_as):
+    page = page_create(title="Organising online", language="en", text="Our first notes.\n", author=ayse)
+    ayse = choose(client, ayse, shown_as)
+    before = str(ayse)
+
+    account_close(member=ayse)
+
+    client.force_login(UserFactory())
+    [row] = parse(client.get(f"/en/wiki/{page.slug}/history/")).select(".wiki-history tbody tr")
+    closed = User.objects.get(pk=ayse.pk)
+    assert re.fullmatch(r"former member [0-9a-f]{4,}", str(closed))
+    assert str(closed) in text(row)
+    assert before not in text(row)
