@@ -1,17 +1,21 @@
 """The privacy page's address, for the footer of every page and the sign-up form.
 
 The page is a StandardPage found by its stable English slug ``privacy`` (the demo makes it, in
-English and Turkish); without one, no link is shown. Kept until the site's content changes.
+English and Turkish); without one, no link is shown. Every page shows it, so it is kept in the
+cache until the site's content changes (a new generation of nlu.page_cache), whether or not whole
+pages are kept: a page costs no query for it.
 """
 
 from django import template
+from django.core.cache import cache
 from django.utils.translation import get_language
 from wagtail.models import Site
 
 from nlu.models import StandardPage
-from nlu.page_cache import until_content_changes
+from nlu.page_cache import content_key
 
 PRIVACY_SLUG = "privacy"
+KEPT_SECONDS = 24 * 3600
 
 register = template.Library()
 
@@ -32,6 +36,9 @@ def privacy_url(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    return until_content_changes(
-        "privacy-url", request.get_host(), get_language(), build=lambda: privacy_page_url(request)
-    )
+    key = content_key("privacy-url", request.get_host(), get_language())
+    url = cache.get(key)
+    if url is None:
+        url = privacy_page_url(request)
+        cache.set(key, url, KEPT_SECONDS)
+    return url

@@ -5,6 +5,8 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Revision
 
 from nlu.models import StandardPage
@@ -107,13 +109,23 @@ def test_the_sign_up_form_links_the_privacy_page(client, demo, lang, url):
         assert "What we keep about you, and why: Privacy" in text(main)
 
 
-def test_without_a_privacy_page_there_is_no_link(client, demo):
-    privacy_page().unpublish()
+def test_without_a_privacy_page_there_is_no_link(client, demo, django_capture_on_commit_callbacks):
+    assert footer_links(client.get("/en/"))["Privacy"] == "/en/privacy/"  # kept until the content changes
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_page().unpublish()
     assert "Privacy" not in footer_links(client.get("/en/"))
     assert "/en/privacy/" not in client.get("/en/accounts/signup/").content.decode()
 
-    privacy_page().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_page().delete()
     assert "Privacy" not in footer_links(client.get("/en/"))
+
+
+def test_the_link_costs_a_page_no_query_once_found(client, demo):
+    client.get("/en/")
+    with CaptureQueriesContext(connection) as queries:
+        assert footer_links(client.get("/en/about/"))["Privacy"] == "/en/privacy/"
+    assert not [query for query in queries if "nlu_standardpage" in query["sql"] and "privacy" in query["sql"]]
 
 
 def test_the_footer_link_comes_with_the_page_when_pages_are_kept(
