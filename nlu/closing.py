@@ -28,23 +28,18 @@ class ClosingError(Exception):
         self.messages, self.status = messages, status
 
 
-def new_pseudonym() -> str:
-    """ "former member 8f3a": random, so nothing leads back to the member; longer while taken."""
-    size = 2
-    while True:
-        pseudonym = _former_member(secrets.token_hex(size))
-        if not User.objects.filter(username=_username(pseudonym)).exists():
-            return pseudonym
-        size += 1
+def former_member(member: User) -> tuple[str, str]:
+    """The pseudonym and username a closed account keeps: "former member 8f3a", "former-member-8f3a".
 
-
-def _former_member(code: str) -> str:
-    # In the site's language, not the closing member's: others read it on shared pages.
-    return f"former member {code}"
-
-
-def _username(pseudonym: str) -> str:
-    return pseudonym.replace(" ", "-")
+    The code is the member's own pseudonym's (random, unique among members live and former), so a
+    member others knew as "member 8f3a" stays recognisable; a digit more while someone has taken
+    the username.
+    """
+    pseudonym = f"former {member.ensure_pseudonym()}"
+    username = pseudonym.replace(" ", "-")
+    while User.objects.filter(username=username).exists():
+        username += secrets.token_hex(1)[0]
+    return pseudonym, username
 
 
 @transaction.atomic
@@ -65,17 +60,17 @@ def account_close(
     obstacles = privacy.closing_obstacles(locked, options=set(options))
     if obstacles:
         raise ClosingError(obstacles, status=409)
-    pseudonym = new_pseudonym()
+    pseudonym, username = former_member(locked)
     try:
         privacy.member_close(locked, pseudonym=pseudonym, options=set(options))
     except Refusal as refusal:  # something changed since the check (a payment came in): nothing is done
         raise ClosingError([str(refusal.message)], status=409) from refusal
-    _erase(locked, pseudonym)
+    _erase(locked, pseudonym, username)
     transaction.on_commit(_flush_sqlite_log)
     return AccountClosure.objects.create(member=locked, closed_by=by, reason=reason)
 
 
-def _erase(member: User, pseudonym: str) -> None:
+def _erase(member: User, pseudonym: str, username: str) -> None:
     """Empty the member's row of all that names them, and the host's own copies of it."""
     address = member.email
     content_type = ContentType.objects.get_for_model(User)
@@ -92,7 +87,7 @@ def _erase(member: User, pseudonym: str) -> None:
         if profile.avatar:
             profile.avatar.delete(save=False)
         profile.delete()
-    member.username = _username(pseudonym)
+    member.username = username
     member.display_name = member.pseudonym = pseudonym
     member.first_name = member.last_name = member.email = member.timezone = member.language = ""
     member.shown_as = User.ShownAs.NAME

@@ -194,3 +194,13 @@ def test_hours_arriving_after_the_check_stop_the_closing_with_a_reason_and_nothi
     member.refresh_from_db()
     assert member.is_active and member.email == "paidlate@example.org"
     assert not AccountClosure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_known_by_a_pseudonym_keeps_its_code_when_they_leave(client):
+    member = UserFactory(username="knownas", shown_as="pseudonym")
+    shown = str(member)
+    assert shown.startswith("member ")
+    account_close(member=member)
+    member.refresh_from_db()
+    assert (str(member), member.username) == (f"former {shown}", f"former-{shown}".replace(" ", "-"))
