@@ -72,8 +72,20 @@ class ProfileForm(forms.ModelForm):
         return member
 
 
-class CloseAccountForm(forms.Form):
-    """The member's password, and the choices the apps offer a member who leaves (suite.privacy)."""
+class ClosingForm(forms.Form):
+    """A closing's own fields, then a check box for each choice the apps offer (suite.privacy)."""
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        for option in options:
+            self.fields[option.name] = forms.BooleanField(label=option.label, help_text=option.help, required=False)
+
+    def chosen_options(self) -> set[str]:
+        return {name for name, value in self.cleaned_data.items() if name not in self.base_fields and value}
+
+
+class CloseAccountForm(ClosingForm):
+    """The member closing their own account confirms with their password."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -82,11 +94,9 @@ class CloseAccountForm(forms.Form):
         help_text=_("To be sure it is you."),
     )
 
-    def __init__(self, *args, member, options, **kwargs):
+    def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        for option in options:
-            self.fields[option.name] = forms.BooleanField(label=option.label, help_text=option.help, required=False)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -94,19 +104,8 @@ class CloseAccountForm(forms.Form):
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password
 
-    def chosen_options(self) -> set[str]:
-        return {name for name, value in self.cleaned_data.items() if name != "password" and value}
 
-
-class StaffCloseAccountForm(forms.Form):
-    """Staff closing a member's account say why; the apps' choices are theirs to make then."""
+class StaffCloseAccountForm(ClosingForm):
+    """Staff closing a member's account say why; the reason is kept with the closure."""
 
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-    def __init__(self, *args, options, **kwargs):
-        super().__init__(*args, **kwargs)
-        for option in options:
-            self.fields[option.name] = forms.BooleanField(label=option.label, help_text=option.help, required=False)
-
-    def chosen_options(self) -> set[str]:
-        return {name for name, value in self.cleaned_data.items() if name != "reason" and value}
