@@ -489,9 +489,10 @@ def attendance_details_clear(*, before: datetime.datetime, batch_size: int = 500
     The details are when each one came and went (joined, last seen, in the current meeting) and
     the copy of the name BBB was given: the times become the session's start and the name goes
     (a member is named by their row, as the attendance list does; a guest by nothing now). The
-    minutes are kept, as ``earlier_minutes``, since the tutors' settlement counted them. For the
-    retention a host runs daily: in batches of ``batch_size``, each its own transaction, and a row
-    done (no name, no current meeting) is not read again, so a second run changes nothing.
+    minutes are kept, as ``earlier_minutes``: the session's record of who took part, and for how
+    long. For the retention a host runs daily: in batches of ``batch_size``, each its own
+    transaction, and a row done (no name, no current meeting) is not read again, so a second run
+    changes nothing.
     """
     to_clear = (
         Attendance.objects.filter(last_seen_at__lt=before)

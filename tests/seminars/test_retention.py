@@ -1,4 +1,4 @@
-"""Attendance details past their time are forgotten; the minutes the tutors were credited for stay."""
+"""Attendance details past their time are forgotten; who took part, and for how many minutes, stays."""
 
 import datetime
 
@@ -67,7 +67,7 @@ def test_old_attendance_keeps_its_minutes_but_not_when_nor_under_which_name(sess
 
     assert cleared == 2
     steward, guest = Attendance.objects.get(pk=steward.pk), Attendance.objects.get(pk=guest.pk)
-    assert steward.minutes == 60 and guest.minutes == 45  # what the tutors were credited for
+    assert steward.minutes == 60 and guest.minutes == 45  # who took part, and how long
     for row in (steward, guest):
         assert row.full_name == ""
         assert row.joined_at == row.last_seen_at == start
