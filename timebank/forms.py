@@ -12,11 +12,15 @@ from .services.checks import MAX_TRANSFER_MINUTES
 
 
 class MemberField(forms.CharField):
-    """A member named by username, as people tell each other; the member (a user) when valid."""
+    """A member named by username, as members who know each other tell it; the member (a user) when valid.
+
+    No page other members read shows a username (members choose how they are shown), so it is asked
+    of the member themselves.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 150)
-        kwargs.setdefault("help_text", _("Their username, as shown on their profile or on the board."))
+        kwargs.setdefault("help_text", _("Their username on the site (ask them for it)."))
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -68,6 +72,26 @@ class ExchangeForm(AmountForm):
     offer = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = ["debtor", "hours", "minutes", "memo"]
+
+    def __init__(self, *args, debtor=None, **kwargs):
+        """``debtor``: the member already known (the author of the post it is for), taken as given: no
+        field asks for them, and their username is neither shown nor sent."""
+        super().__init__(*args, **kwargs)
+        self.debtor = debtor
+        if debtor is not None:
+            del self.fields["debtor"]
+
+    def clean(self):
+        data = super().clean()
+        if self.debtor is not None:
+            if not self.debtor.is_active:
+                raise forms.ValidationError(
+                    _("%(member)s is no longer a member: no exchange can be recorded with them."),
+                    params={"member": self.debtor},
+                    code="inactive",
+                )
+            data["debtor"] = self.debtor
+        return data
 
 
 class GiftForm(AmountForm):

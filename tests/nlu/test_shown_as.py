@@ -279,12 +279,6 @@ def test_the_timebank_board_names_the_poster_as_they_chose(client, ayse, shown_a
     assert text(card.select("p.meta")[-1]).startswith(f"{seen_as(ayse)} · ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The board's 'Record an exchange' link carries ?to=<username> to prefill the exchange form "
-    "(timebank/templates/timebank/_offer_actions.html and views/exchanges.py): the username is in the page's "
-    "markup. Left to the timebank's owner: the exchange form should take the member from the offer instead.",
-)
 def test_the_board_markup_does_not_hold_the_username_of_a_pseudonymous_poster(client, ayse):
     offer_create(author=ayse, kind="offer", category="translation", title="Leaflet translation", language="en")
     choose(client, ayse, "pseudonym")

@@ -87,12 +87,21 @@ def _linked_offer(request) -> Offer | None:
 
 @login_required
 def exchange_new(request):
-    """ "I helped X for 1 h 30 min": X is asked to confirm; nothing is paid until they do."""
+    """ "I helped X for 1 h 30 min": X is asked to confirm; nothing is paid until they do.
+
+    From a post on the board (``?offer=``) X is its author, taken from the post here: the form names
+    them as they choose to be shown and neither asks for nor carries their username, which a
+    pseudonymous member keeps to themselves. Otherwise (or for the member's own post) the form asks
+    for X's username, which ``?to=`` may fill in.
+    """
     offer = _linked_offer(request)
-    initial = {"debtor": request.GET.get("to", ""), "offer": offer.pk if offer else None}
+    author = offer.author if offer and offer.author_id != request.user.pk else None
+    initial = {"offer": offer.pk if offer else None}
     if offer:
         initial["memo"] = offer.title
-    form = ExchangeForm(request.POST or None, initial=initial)
+    if author is None:
+        initial["debtor"] = request.GET.get("to", "")
+    form = ExchangeForm(request.POST or None, initial=initial, debtor=author)
 
     def ask(data: dict) -> ExchangeRequest:
         started = timezone.now()
@@ -114,4 +123,5 @@ def exchange_new(request):
             % {"member": form.cleaned_data["debtor"], "amount": hours(exchange.minutes)},
         )
         return redirect("timebank:account")
-    return render(request, "timebank/exchange_form.html", {"form": form, "offer": offer}, status=status)
+    context = {"form": form, "offer": offer, "debtor": author}
+    return render(request, "timebank/exchange_form.html", context, status=status)
