@@ -18,7 +18,7 @@ from suite.rendering import render
 
 from .errors import EnrolmentError, ProgressError
 from .models import CourseModulePage
-from .rules import can_see_everything, has_completed, may_read_unit
+from .rules import ROSTER_PERMISSION, can_see_everything, has_completed, may_read_unit
 from .selectors import member_dashboard, module_active_count, module_progress, module_roster, module_units_total
 from .services import enrolment_create, enrolment_withdraw, unit_complete
 from .widgets import member_label
@@ -179,34 +179,40 @@ def unit_done(request, module: CourseModulePage, week: int):
 @member_required()
 @staff_view_required
 def roster(request, module: CourseModulePage):
-    context = {"page": module, "enrolments": module_roster(module=module), "units_total": module_units_total(module)}
+    context = {
+        "page": module,
+        "enrolments": module_roster(module=module),
+        "units_total": module_units_total(module),
+        "with_contacts": request.user.has_perm(ROSTER_PERMISSION),
+    }
     return render(request, "courses/roster.html", context)
 
 
 @member_required()
 @staff_view_required
 def roster_csv(request, module: CourseModulePage):
+    """The roster as a spreadsheet. Members are named as they choose to be shown to others (str), with their
+    status and progress: what a tutor needs to run the module. Coordinators (``courses.view_roster``), who
+    run the courses, also get each member's username and e-mail address; tutors do not: the platform
+    mails members for them, and a member who chose a pseudonym is not matched with who they are."""
+    with_contacts = request.user.has_perm(ROSTER_PERMISSION)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{module.slug}-roster.csv"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Turkish names) correctly
     writer = csv.writer(response)
     units_total = module_units_total(module)
-    writer.writerow(
-        [_("Username"), _("Name"), _("E-mail"), _("Status"), _("Waitlist position"), _("Units done"), _("Since")]
-    )
+    header = [_("Name"), _("Status"), _("Waitlist position"), _("Units done"), _("Since")]
+    writer.writerow([_("Username"), _("Name"), _("E-mail"), *header[1:]] if with_contacts else header)
     for enrolment in module_roster(module=module):
         member = enrolment.member
-        writer.writerow(
-            [
-                member.username,
-                str(member),
-                member.email,
-                enrolment.get_status_display(),
-                enrolment.position or "",
-                f"{enrolment.units_done}/{units_total}",
-                enrolment.created_at.isoformat(timespec="minutes"),
-            ]
-        )
+        row = [
+            str(member),
+            enrolment.get_status_display(),
+            enrolment.position or "",
+            f"{enrolment.units_done}/{units_total}",
+            enrolment.created_at.isoformat(timespec="minutes"),
+        ]
+        writer.writerow([member.get_username(), row[0], member.email, *row[1:]] if with_contacts else row)
     return response
 
 
