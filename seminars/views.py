@@ -247,7 +247,9 @@ def attendance(request, pk):
         writer = csv.writer(response)
         writer.writerow([_("Name"), _("Role"), _("Joined"), _("Minutes")])
         for row in rows:
-            writer.writerow([row.full_name, row.role, row.joined_at.isoformat(timespec="minutes"), row.minutes])
+            # As the page: a member as they choose to be shown now, a guest by the name they gave BBB.
+            name = str(row.member) if row.member_id else row.full_name
+            writer.writerow([name, row.role, row.joined_at.isoformat(timespec="minutes"), row.minutes])
         return response
     context = {"webinar": webinar, "rows": rows, "moderator": moderator}
     return render(request, "seminars/attendance.html", context)
