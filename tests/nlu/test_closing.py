@@ -50,7 +50,8 @@ def database_text() -> str:
     return subprocess.run([*command, settings["NAME"]], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback, as every transactional test here: it brings back Wagtail's root page and locales.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_closed_account_leaves_no_name_in_any_table_or_file_and_history_still_reads(client):
     call_command("load_demo", stdout=io.StringIO())
     world = member_everywhere()
@@ -166,7 +167,7 @@ def test_closing_from_the_admin_needs_the_permission(client):
     assert member.is_active
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_closings_at_once_close_once_and_the_other_is_told(staff):
     member = UserFactory(username="doubleclick")
 

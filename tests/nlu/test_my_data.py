@@ -479,7 +479,7 @@ def test_a_mail_server_down_leaves_the_download_for_the_retry(
     assert client.get(mailed_link(mail.outbox[0])).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_closing_the_account_deletes_its_downloads(client, large, export_dir):
     member = UserFactory(language="en")
     client.force_login(member)
@@ -493,7 +493,7 @@ def test_closing_the_account_deletes_its_downloads(client, large, export_dir):
     assert list(export_dir.iterdir()) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_fetches_at_once_give_one_file(client, large, django_capture_on_commit_callbacks):
     member = UserFactory(language="en")
     client.force_login(member)
