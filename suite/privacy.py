@@ -24,6 +24,7 @@ erases the user row last; ``docs/plugins.md`` says so for other hosts.
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -91,6 +92,18 @@ def member_close(member, *, pseudonym: str, options: set[str]) -> None:
         for module in privacy_modules():
             if hasattr(module, "member_close"):
                 module.member_close(member, pseudonym=pseudonym, options=options)
+
+
+def whole_words(words: Iterable[str], *, ignore_case: bool = False) -> re.Pattern | None:
+    """Any of ``words`` where it is a whole word, longest first; None for no words.
+
+    For replacing a leaving member's name in texts: "ali" goes in "thanks ali!", not in "quality".
+    """
+    words = sorted({word.strip() for word in words if word and word.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE if ignore_case else 0)
 
 
 def scalar(value) -> Scalar:

@@ -20,6 +20,7 @@ from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from suite.privacy import whole_words
 from suite.versions import move_version
 
 from .conf import app_settings
@@ -419,14 +420,6 @@ def scope_set_private(*, scope: str, private: bool) -> int:
     return len(pages)
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
-    """Any of ``names`` as a whole word (not inside a longer one), longest first; None for no names."""
-    names = sorted({name.strip() for name in names if name and name.strip()}, key=len, reverse=True)
-    if not names:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")
-
-
 @transaction.atomic
 def remote_authors_forget(*, member, pseudonym: str) -> int:
     """Forget which remote names are ``member``'s (their account is closing); how many mappings went.
@@ -441,7 +434,7 @@ def remote_authors_forget(*, member, pseudonym: str) -> int:
         of_wiki.filter(remote_author=mapping.name, remote_author_kind=RemoteAuthorKind.USER, author=None).update(
             author=member, remote_author="", remote_author_kind=""
         )
-        pattern = _name_pattern([mapping.name])
+        pattern = whole_words([mapping.name])
         changed = []
         for revision in of_wiki.filter(summary__contains=mapping.name).only("pk", "summary"):
             summary = pattern.sub(pseudonym, revision.summary)[:MAX_SUMMARY_LENGTH]
@@ -464,7 +457,7 @@ def list_names_replace(*, pages, names: Iterable[str], replacement: str) -> int:
     history and its diffs still read; any other mention is the writers' text and stays. The one
     exception to revisions never changing: a member who leaves takes their name out of such lists.
     """
-    pattern = _name_pattern(names)
+    pattern = whole_words(names)
     if pattern is None:
         return 0
     item = re.compile(r"^([ \t]*[-*+][ \t]+)(?:" + pattern.pattern + r")[ \t]*$", re.MULTILINE)

@@ -8,14 +8,14 @@ replaced by their pseudonym. The ledger keeps every row: its rows point at the a
 member row the host renames afterwards.
 """
 
-import re
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+
+from suite.privacy import whole_words
 
 from ..errors import AccountError
 from ..formatting import hours
@@ -145,13 +145,6 @@ def member_names(member) -> tuple[list[str], list[str]]:
     return cleaned(loose), cleaned(exact)
 
 
-def _pattern(needles: list[str], flags: int = 0) -> re.Pattern | None:
-    if not needles:
-        return None
-    # Whole words only: "ali" is replaced in "thanks ali!", not in "quality".
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in needles) + r")(?!\w)", flags)
-
-
 def replace_names(member, pseudonym: str) -> int:
     """Replace each copy of ``member``'s name, username or e-mail address in the timebank's texts
     (anyone's: a memo may thank them by name) by ``pseudonym``; how many rows changed.
@@ -160,7 +153,7 @@ def replace_names(member, pseudonym: str) -> int:
     A post's search text is written again from its new title and description.
     """
     loose, exact = member_names(member)
-    patterns = [p for p in (_pattern(loose, re.IGNORECASE), _pattern(exact)) if p is not None]
+    patterns = [p for p in (whole_words(loose, ignore_case=True), whole_words(exact)) if p is not None]
     if not patterns:
         return 0
 
