@@ -18,6 +18,7 @@ from suite import privacy
 from suite.errors import Refusal
 
 from .models import AccountClosure, OutgoingEmail, User
+from .privacy import emails_to
 
 
 class ClosingError(Exception):
@@ -72,16 +73,11 @@ def account_close(
 
 def _erase(member: User, pseudonym: str, username: str) -> None:
     """Empty the member's row of all that names them, and the host's own copies of it."""
-    address = member.email
     content_type = ContentType.objects.get_for_model(User)
     # Wagtail's admin log copies the member's name as it was when staff changed them.
     ModelLogEntry.objects.filter(content_type=content_type, object_id=str(member.pk)).update(label=pseudonym)
-    if address:
-        # The account mails of the outbox (sign-up, password reset) were to the member alone.
-        to_them = [
-            e.pk for e in OutgoingEmail.objects.filter(to__icontains=address).only("pk", "to") if address in e.to
-        ]
-        OutgoingEmail.objects.filter(pk__in=to_them).delete()
+    # The account mails of the outbox (sign-up, password reset) went to the member alone.
+    OutgoingEmail.objects.filter(pk__in=list(emails_to(member).values_list("pk", flat=True))).delete()
     member.emailaddress_set.all().delete()
     for profile in UserProfile.objects.filter(user=member):
         if profile.avatar:

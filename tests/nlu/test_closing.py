@@ -14,7 +14,7 @@ from django.utils import translation
 
 from courses.models import Enrolment
 from nlu.closing import ClosingError, account_close
-from nlu.models import AccountClosure
+from nlu.models import AccountClosure, OutgoingEmail
 from tests.factories import PASSWORD, UserFactory
 from tests.nlu.everywhere import NEEDLES, member_everywhere
 from tests.threads import at_once
@@ -205,3 +205,13 @@ def test_a_member_known_by_a_pseudonym_keeps_its_code_when_they_leave(client):
     account_close(member=member)
     member.refresh_from_db()
     assert (str(member), member.username) == (f"former {shown}", f"former-{shown}".replace(" ", "-"))
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_no_mail_to_any_address_of_the_member_and_others_mails_stay():
+    member = UserFactory(username="twoaddresses", email="first@example.org")
+    member.emailaddress_set.create(email="Second@Example.org", verified=True, primary=False)
+    for to in (["first@example.org"], ["Second@Example.org"], ["someone@example.org"], ["afirst@example.org"]):
+        OutgoingEmail.objects.create(subject="Confirm", body="…", from_email="nlu@example.org", to=to)
+    account_close(member=member)
+    assert sorted(email.to[0] for email in OutgoingEmail.objects.all()) == ["afirst@example.org", "someone@example.org"]
