@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import privacy
 from courses.models import CourseModulePage, CourseUnit, Enrolment, EnrolmentEvent, UnitCompletion
@@ -21,6 +21,14 @@ from tests.factories import UserFactory, has_field
 
 from .conftest import add_modules, days_from_today
 from .test_admin import edit_form
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Modules are named in the active language: English here, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
