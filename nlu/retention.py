@@ -20,12 +20,13 @@ import logging
 import time
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
 from django.utils import timezone
+
+from seminars import services as seminars_services
 
 from . import exports
 from .models import AccountClosure, DataExport, OutgoingEmail
@@ -37,12 +38,9 @@ BATCH = 500
 ORPHAN_FILE_AGE = datetime.timedelta(days=1)
 
 
-def retention_days(name: str, default: int) -> int:
-    return max(0, int(getattr(settings, name, default)))
-
-
-def cutoff(days: int, now: datetime.datetime) -> datetime.datetime | None:
-    """The moment before which data kept ``days`` days is past its time; None to keep it for ever."""
+def cutoff(setting: str, now: datetime.datetime) -> datetime.datetime | None:
+    """The moment before which what the ``setting`` keeps is past its time; None to keep it for ever (0)."""
+    days = max(0, getattr(settings, setting))
     return now - datetime.timedelta(days=days) if days else None
 
 
@@ -59,16 +57,12 @@ def delete_in_batches(queryset, *, batch: int = BATCH) -> int:
 
 
 def attendance_details_clear(*, now: datetime.datetime) -> int:
-    before = cutoff(retention_days("NLU_RETAIN_ATTENDANCE_DAYS", 365), now)
-    if before is None or not apps.is_installed("seminars"):
-        return 0
-    from seminars.services import attendance_details_clear as clear
-
-    return clear(before=before, batch_size=BATCH)
+    before = cutoff("NLU_RETAIN_ATTENDANCE_DAYS", now)
+    return 0 if before is None else seminars_services.attendance_details_clear(before=before, batch_size=BATCH)
 
 
 def sent_emails_delete(*, now: datetime.datetime) -> int:
-    before = cutoff(retention_days("NLU_RETAIN_EMAIL_DAYS", 90), now)
+    before = cutoff("NLU_RETAIN_EMAIL_DAYS", now)
     if before is None:
         return 0
     return delete_in_batches(OutgoingEmail.objects.filter(sent_at__isnull=False, sent_at__lt=before))
@@ -96,7 +90,7 @@ def unverified_signups_delete(*, now: datetime.datetime) -> int:
     The conditions are asked again in the deleting transaction, so a member who confirms meanwhile
     stays. One whom something protects (a ledger row) is left, and logged: a person must look.
     """
-    before = cutoff(retention_days("NLU_RETAIN_UNVERIFIED_DAYS", 14), now)
+    before = cutoff("NLU_RETAIN_UNVERIFIED_DAYS", now)
     if before is None:
         return 0
     User = get_user_model()
