@@ -289,6 +289,7 @@ WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 # --- Time -----------------------------------------------------------------------------------
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+FORMAT_MODULE_PATH = ["suite.formats"]  # weekday and month names, a 24-hour clock (suite/formats/)
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

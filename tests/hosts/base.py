@@ -102,6 +102,7 @@ LANGUAGES = [("en", "English"), ("tr", "Türkçe")]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+FORMAT_MODULE_PATH = ["suite.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "bare-host-static"
