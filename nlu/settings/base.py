@@ -296,9 +296,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# collectstatic names each file by a hash of its content and writes .br and .gz copies beside it
+# (brotli from the Brotli package). WhiteNoise serves hashed names with a ten-year immutable
+# Cache-Control, so a repeat visit asks for none of them; a file asked for by its plain name is
+# kept 60 seconds (WhiteNoise's default). With DEBUG on, {% static %} gives the plain names and
+# files come straight from the apps: no collectstatic during development.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 
