@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from suite.members import search_members
+from suite.moments import moment_text
 from suite.rendering import render
 
 from .errors import EnrolmentError, ProgressError
@@ -150,6 +150,8 @@ def unit_detail(request, module: CourseModulePage, week: int):
         raise Http404(_("This module has no unit for that week."))
     locked = not may_read_unit(request.user, module, state)
     context = {"page": module, "progress": progress, "state": state, "locked": locked, "translated_object": state.unit}
+    # What other apps show on a unit they may read (seminars: the module's next session).
+    context["sections"] = [] if locked else hook_sections("course_unit_sections", request, module, state.unit)
     return render(request, "courses/unit.html", context, status=403 if locked else 200)
 
 
@@ -242,7 +244,7 @@ def certificate_text(member, module, completed_at) -> str:
         "module": module.title,
         "weeks": module.weeks,
         "hours": module.total_hours,
-        "date": date_format(timezone.localtime(completed_at), "DATE_FORMAT"),
+        "date": moment_text(completed_at, part="date", relative=False),
     }
 
 

@@ -155,3 +155,20 @@ def test_a_mail_server_outage_loses_nothing(make_module, member, settings, djang
     assert enrolment_events_mail_pending() == 1
     assert enrolment_events_mail_pending() == 0
     assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_the_module_start_is_written_in_each_recipient_s_language_and_zone(
+    make_module, django_capture_on_commit_callbacks
+):
+    # Midnight of Thursday 7 January 2027 in Istanbul is 21:00 on Wednesday in UTC.
+    module = make_module(start_date=datetime.date(2027, 1, 7), timezone="Europe/Istanbul")
+    english = UserFactory(language="en", timezone="Europe/Istanbul")
+    turkish = UserFactory(language="tr", timezone="Europe/Istanbul")
+    elsewhere = UserFactory(language="en", timezone="UTC")
+    with django_capture_on_commit_callbacks(execute=True):
+        for each in (english, turkish, elsewhere):
+            enrolment_create(module=module, member=each)
+    assert "The module starts on Thu 7 Jan 2027, 00:00 (Europe/Istanbul) and runs" in mails_to(english)[0].body
+    assert "7 Oca 2027 Prş, 00:00 (Europe/Istanbul)" in mails_to(turkish)[0].body
+    assert "Thu 7 Jan" not in mails_to(turkish)[0].body
+    assert "The module starts on Wed 6 Jan 2027, 21:00 (UTC)" in mails_to(elsewhere)[0].body
