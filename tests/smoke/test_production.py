@@ -92,7 +92,18 @@ def test_served_over_https_only_and_healthy(deployment):
     assert home.status_code == 200
     assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     stylesheet = page(home).find("link", rel="stylesheet")["href"]
-    assert browser.get(requests.compat.urljoin(home.url, stylesheet)).status_code == 200  # collected, served
+    assert re.fullmatch(r"/static/nlu/nlu\.[0-9a-f]{12}\.css", stylesheet), stylesheet  # named by its content
+
+    # What a phone gets: the stylesheet collected, brotli-compressed, and kept without asking again.
+    css = browser.get(requests.compat.urljoin(home.url, stylesheet), headers={"Accept-Encoding": "br, gzip"})
+    assert css.status_code == 200
+    assert css.headers["Content-Encoding"] == "br"
+    assert css.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "font-family" in css.text  # requests decoded the brotli: the CSS itself came
+    assert browser.get(css.url, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    # Under its plain name the same file is kept only a minute: it may change under that name.
+    plain_css = browser.get(f"{deployment.site}/static/nlu/nlu.css")
+    assert plain_css.headers["Cache-Control"] == "max-age=60, public"
 
     # Past the proxy, plain HTTP is sent to HTTPS, but a load balancer may probe the health.
     plain = browser.get(f"{deployment.upstream}/en/", headers={"Host": "127.0.0.1"}, allow_redirects=False)
