@@ -81,8 +81,9 @@ def _send(webinar: Webinar, member, kind: str) -> None:
             )
         subject %= {"title": webinar.title}
         body = render_to_string("seminars/mail/notice.txt", context)
+        attached = ics.calendar([webinar], name=webinar.title, zone=preferences.timezone)
     message = EmailMessage(subject, body, None, [member.email])
-    message.attach(f"session-{webinar.pk}.ics", ics.calendar([webinar], name=webinar.title), "text/calendar")
+    message.attach(f"session-{webinar.pk}.ics", attached, "text/calendar")
     message.send()
 
 

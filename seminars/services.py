@@ -23,6 +23,7 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
 from suite.links import absolute_url
+from suite.moments import moment_text
 from suite.tasks import enqueue_on_commit
 
 from . import ics, tasks
@@ -52,7 +53,7 @@ def local_to_utc(local: datetime.datetime, zone_name: str) -> datetime.datetime:
     if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != local:
         raise ScheduleError(
             _("%(time)s does not exist in %(zone)s (the clocks change that night). Choose another time.")
-            % {"time": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_name},
+            % {"time": moment_text(local, zone=False, relative=False), "zone": zone_name},
             code="nonexistent_time",
         )
     return aware.astimezone(datetime.UTC)

@@ -291,8 +291,11 @@ def member_ics(request, token):
     feed = calendar_feed_by_token(token)
     if feed is None:
         raise Http404(_("This calendar link is no longer valid."))
+    # A calendar program sends no cookie: times in its member's zone, in the language of the address they copied.
+    zone = member_preferences(feed.member).timezone
     name = _("NLU sessions of %(name)s") % {"name": feed.member}
-    return ics.feed_response(request, member_feed_webinars(feed.member), name=name, filename="nlu-sessions.ics")
+    webinars = member_feed_webinars(feed.member)
+    return ics.feed_response(request, webinars, name=name, filename="nlu-sessions.ics", zone=zone)
 
 
 @login_required

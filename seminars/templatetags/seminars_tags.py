@@ -3,9 +3,10 @@ import zoneinfo
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
+
+from suite.moments import moment_html
 
 register = template.Library()
 
@@ -18,10 +19,7 @@ def session_time(webinar) -> str:
     translation and time-zone blocks cost about 0.08 ms more for each.
     """
     zone = timezone.get_current_timezone_name()
-    here = timezone.localtime(webinar.starts_at)
-    when = format_html(
-        '<time datetime="{}">{} ({})</time>', format_date(here, "c"), date_format(here, "DATETIME_FORMAT"), zone
-    )
+    when = moment_html(webinar.starts_at)
     if webinar.timezone == zone:
         return when
     there = webinar.starts_at.astimezone(zoneinfo.ZoneInfo(webinar.timezone))

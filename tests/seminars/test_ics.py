@@ -11,6 +11,7 @@ import vobject
 from dateutil.tz import tzical
 from django.test import Client
 
+from seminars import services
 from seminars.models import Webinar
 
 from .conftest import BBB_TEST_SECRET, schedule_form
@@ -138,7 +139,11 @@ def test_a_weekly_series_stays_at_16_local_across_the_end_of_dst(as_role, module
 @pytest.mark.parametrize(
     ("zone", "start", "message"),
     [
-        ("Europe/Berlin", datetime.datetime(2027, 3, 28, 2, 30), "2027-03-28 02:30 does not exist in Europe/Berlin"),
+        (
+            "Europe/Berlin",
+            datetime.datetime(2027, 3, 28, 2, 30),
+            "Sun 28 Mar 2027, 02:30 does not exist in Europe/Berlin",
+        ),
         ("Mars/Olympus_Mons", datetime.datetime(2027, 3, 28, 16, 0), "Select a valid choice"),
     ],
 )
@@ -162,7 +167,7 @@ def test_a_series_running_into_the_dst_gap_is_refused_whole(as_role, module_1):
     form = schedule_form(datetime.datetime(2027, 3, 21, 2, 30), zone="Europe/Berlin", occurrences=3)
     response = as_role("tutor").post(f"/en/sessions/new/?module={module_1.pk}", form)
     assert response.status_code == 400
-    assert "2027-03-28 02:30 does not exist in Europe/Berlin" in response.content.decode()
+    assert "Sun 28 Mar 2027, 02:30 does not exist in Europe/Berlin" in response.content.decode()
     assert Webinar.objects.count() == before
 
 
@@ -227,3 +232,29 @@ def test_the_personal_feed_has_the_sessions_one_tutors_once_and_no_others(as_rol
     assert f"{weekly.meeting_id}@nlu" in uids
     assert f"{drop_in.meeting_id}@nlu" not in uids
     assert len(uids) == len(set(uids))
+
+
+def test_a_feed_says_when_in_its_reader_s_language_and_zone(as_role, people, module_1):
+    """Thursday 7 January 2027, 07:58 in Istanbul: the description opens with the start as people read it."""
+    [webinar] = services.webinar_schedule(
+        title="Health and safety reps",
+        start_local=datetime.datetime(2027, 1, 7, 7, 58),
+        timezone_name="Europe/Istanbul",
+        duration_minutes=60,
+        tutors=[people["tutor"]],
+        created_by=people["tutor"],
+        module=module_1,
+        audience=Webinar.Audience.PUBLIC,
+    )
+
+    def description(url: str) -> str:
+        return str(event_of(fetch(url), webinar)["description"])
+
+    # A calendar program sends no cookie: a session's own feed writes its own zone, in the address's language.
+    assert description(f"/en/sessions/{webinar.pk}.ics").startswith("Thu 7 Jan 2027, 07:58 (Europe/Istanbul)\n\n")
+    assert description(f"/tr/sessions/{webinar.pk}.ics").startswith("7 Oca 2027 Prş, 07:58 (Europe/Istanbul)\n\n")
+    # A personal feed is in its member's zone, in the language of its address: the tutor's from an English
+    # page in Rome, the steward's from a Turkish page in Istanbul.
+    assert description(personal_feed_url(as_role("tutor"))).startswith("Thu 7 Jan 2027, 05:58 (Europe/Rome)")
+    turkish = personal_feed_url(as_role("enrolled")).replace("/en/", "/tr/", 1)
+    assert description(turkish).startswith("7 Oca 2027 Prş, 07:58 (Europe/Istanbul)")

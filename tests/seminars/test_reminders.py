@@ -233,3 +233,24 @@ def test_a_research_meetings_reminders_reach_every_member_once_in_their_language
     assert received(meeting) == {
         address: [subject("24h", language), subject("1h", language)] for address, language in languages.items()
     }
+
+
+def test_a_reminder_writes_the_same_moment_in_english_and_in_turkish(people, module_1):
+    """Thursday 7 January 2027, 07:58 in Istanbul: the tutor reads it in English in Rome, the steward in Turkish."""
+    [webinar] = services.webinar_schedule(
+        title=TITLES["title_en"],
+        translations=TITLES,
+        start_local=datetime.datetime(2027, 1, 7, 7, 58),
+        timezone_name="Europe/Istanbul",
+        duration_minutes=90,
+        tutors=[people["tutor"]],
+        created_by=people["tutor"],
+        module=module_1,
+    )
+    mail.outbox.clear()
+
+    reminders_send_due(now=webinar.starts_at - datetime.timedelta(hours=23, minutes=55))
+
+    sent = {m.to[0]: m.body for m in mails_about(webinar)}
+    assert "\nThu 7 Jan 2027, 05:58 (Europe/Rome)\n" in sent["tutor@example.org"]
+    assert "\n7 Oca 2027 Prş, 07:58 (Europe/Istanbul)\n" in sent["steward@example.org"]
