@@ -31,6 +31,16 @@ def module_sessions(request, module):
     return render_to_string("seminars/_module_sessions.html", context, request=request)
 
 
+@hooks.register("course_unit_sections")
+def unit_next_session(request, module, unit):
+    """A unit's page names the module's next session, in the reader's zone; its link is saved with the unit
+    for offline reading (``data-offline-include``)."""
+    webinar = not_over(module_webinars(module)).first()
+    if webinar is None:
+        return ""
+    return render_to_string("seminars/_unit_next_session.html", {"webinar": webinar}, request=request)
+
+
 @hooks.register("learning_dashboard_sections")
 def next_sessions(request):
     """ "My learning" starts with the member's next live sessions."""
