@@ -5,17 +5,22 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import export_views, routing, views
+from . import export_views, offline, routing, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("seminars/callbacks/", include("seminars.callback_urls")),
 ]
 
 urlpatterns += i18n_patterns(
+    # Before allauth's own: signing out also clears what the browser saved for offline reading.
+    path("accounts/logout/", offline.sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
+    path("offline/", offline.offline, name="offline"),
     path("profile/", views.profile, name="profile"),
     path("profile/data/", export_views.my_data, name="my_data"),
     path("profile/data/download/", export_views.my_data_download, name="my_data_download"),

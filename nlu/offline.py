@@ -1,0 +1,77 @@
+"""Offline reading: the site's service worker, its web app manifest, the offline page and a sign-out
+that empties the browser's copies.
+
+The worker keeps only what a member asked for with "Save" (offline.js does the saving), the static
+files those pages link to and the offline page; it never stores the pages a member merely browses.
+"""
+
+import json
+
+from allauth.account.views import logout as allauth_logout
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django.views.decorators.cache import cache_control
+
+# What a signed-out browser must forget: saved pages (Cache API) and the worker itself.
+CLEAR_SITE_DATA = '"cache", "storage"'
+THEME_COLOR = "#a4161a"  # nlu.css --accent
+
+
+def offline_pages() -> dict[str, str]:
+    """The offline page in each of the site's languages, by language code."""
+    pages = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            pages[code] = reverse("offline")
+    return pages
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The worker at the site's root, so its scope is the whole site; ``no-cache`` lets a deploy reach
+    browsers at once (the worker's text names the hashed static files, so it changes with them)."""
+    config = {
+        "offlinePages": offline_pages(),
+        "defaultLanguage": settings.LANGUAGE_CODE,
+        "staticUrl": settings.STATIC_URL,
+        "mediaUrl": settings.MEDIA_URL,
+        "staticFiles": [static("nlu/nlu.css"), static("nlu/offline.js")],
+    }
+    response = render(request, "nlu/sw.js", {"config": json.dumps(config)}, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def manifest(request):
+    """The web app manifest: the site can be added to a phone's home screen and opens without browser bars."""
+    data = {
+        "name": _("Networked Labour University"),
+        "short_name": "NLU",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#fffdf8",
+        "theme_color": THEME_COLOR,
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+def offline(request):
+    """What a page not saved answers while offline: the worker keeps one per language, fetched as a visitor."""
+    return render(request, "nlu/offline.html")
+
+
+def sign_out(request, *args, **kwargs):
+    """allauth's sign-out, telling the browser to drop every saved page and the worker as well.
+
+    offline.js empties the caches before the form is sent; this covers a browser without the script.
+    """
+    response = allauth_logout(request, *args, **kwargs)
+    if request.method == "POST":
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
