@@ -78,10 +78,7 @@ def moment_text(
 
 def machine_moment(value) -> str:
     """The ISO 8601 form for a ``<time datetime>`` attribute: the local moment with its offset, or the day."""
-    local = _local(value)
-    if isinstance(local, datetime.datetime):
-        return local.isoformat(timespec="seconds")
-    return local.isoformat()
+    return _local(value).isoformat()
 
 
 def moment_html(value, **options) -> str:
