@@ -10,11 +10,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suite.links import absolute_url
 from suite.members import member_locale
+from suite.moments import moment_text
 
 from .formatting import hours
 from .models import ExchangeRequest, Offer, Transfer
@@ -36,7 +37,7 @@ def _tell_debtor(request: ExchangeRequest) -> None:
     debtor, creditor = request.debtor.member, request.creditor.member
     with member_locale(debtor) as preferences:
         values = {"member": creditor, "amount": hours(request.minutes)}
-        until = formats.date_format(timezone.localtime(request.expires_at), "DATETIME_FORMAT")
+        until = moment_text(request.expires_at, zone=False, relative=False)
         _send(
             debtor,
             _("%(member)s asks you to confirm %(amount)s") % values,

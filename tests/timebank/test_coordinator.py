@@ -230,7 +230,7 @@ def test_the_transfer_to_reverse_is_dated_in_the_coordinators_time_zone(client, 
 
     page = parse(client.get(f"/en/timebank/coordinate/transfers/{transfer.pk}/reverse/"))
 
-    assert text(page.select_one(".facts dd")) == "01/16/2026 6:30 a.m. (Asia/Tokyo)"
+    assert text(page.select_one(".facts dd")) == "Fri 16 Jan 2026, 06:30 (Asia/Tokyo)"
 
 
 def test_a_coordinator_grants_hours_from_the_commons(client, coordinator):

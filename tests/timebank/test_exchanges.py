@@ -509,3 +509,17 @@ def test_confirming_declining_and_withdrawing_at_once_settle_on_one_outcome(help
     assert refusals <= {f"already_{outcome.status}"}
     assert Transfer.objects.count() == (1 if outcome.status == "confirmed" else 0)
     assert sum(balances(account_for(helped), account_for(helper))) == 0
+
+
+def test_the_deadline_in_a_mail_is_the_same_moment_in_english_and_in_turkish(helper, helped):
+    """Thursday 7 January 2027, 07:58 in Istanbul, written to an English and a Turkish member there."""
+    english = UserFactory(username="Grace", language="en", timezone="Europe/Istanbul")
+    deadline = datetime.datetime(2027, 1, 7, 4, 58, tzinfo=datetime.UTC)
+    for debtor in (helped, english):
+        request = ask(helper, debtor)
+        ExchangeRequest.objects.filter(pk=request.pk).update(expires_at=deadline)
+        exchange_request_mail(request_id=request.pk)
+
+    sent = {message.to[0]: message.body for message in mail.outbox}
+    assert "by Thu 7 Jan 2027, 07:58 (Europe/Istanbul)" in sent[english.email]
+    assert "7 Oca 2027 Prş, 07:58 (Europe/Istanbul)" in sent[helped.email]
