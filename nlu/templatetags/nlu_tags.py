@@ -24,7 +24,15 @@ def language_links(context) -> list[dict]:
                 url = page.get_url(request)
         else:
             url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == context.get("LANGUAGE_CODE")})
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),  # hreflang links must be whole addresses
+                "current": code == context.get("LANGUAGE_CODE"),
+            }
+        )
     return links
 
 
