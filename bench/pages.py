@@ -34,6 +34,13 @@ class Fixtures:
         self.module = next((m for m in followed if m.week_of(timezone.now())), followed.first())
         self.feed_token = CalendarFeed.objects.get_or_create(member=self.member)[0].token
 
+    def next_session(self):
+        """The module's next live session: the page a member opens before joining."""
+        session = self.module.webinars.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+        if session is None:
+            raise LookupError(f"no session ahead in {self.module}")
+        return session
+
     def first(self, label: str, **filters):
         """The first row of a model of an app that may not be installed yet (LookupError then)."""
         row = apps.get_model(label).objects.filter(**filters).order_by("pk").first()
@@ -51,6 +58,7 @@ PAGES = [
     BenchPage("unit page", lambda f: f.module.url + f.module.reverse_subpage("unit", args=[1])),
     BenchPage("dashboard", lambda f: reverse("courses:dashboard"), anonymous=False),
     BenchPage("session list", lambda f: reverse("seminars:list")),
+    BenchPage("session page", lambda f: reverse("seminars:detail", args=[f.next_session().pk])),
     BenchPage(
         "personal iCalendar feed", lambda f: reverse("seminars:member_ics", args=[f.feed_token]), signed_in=False
     ),
