@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils import translation
 
+from suite.moments import moment_text
+
 from .models import Activity
 from .selectors import display_name
 
@@ -11,7 +13,11 @@ def activity_line(activity: Activity) -> str:
     who = display_name(activity.actor) if activity.actor else ""
     what = activity.get_kind_display()
     line = f"{who} {what}" if who else str(what).capitalize()
-    return f"{line}: {activity.subject}" if activity.subject else line
+    subject = activity.subject
+    if activity.kind == Activity.Kind.MEETING and activity.webinar_id:
+        # When the meetings start, in the reader's language and zone (the stored subject is for a deleted meeting).
+        subject = moment_text(activity.webinar.starts_at, relative=False)
+    return f"{line}: {subject}" if subject else line
 
 
 def activity_url(activity: Activity) -> str:

@@ -117,7 +117,7 @@ def digest_send(*, member_id: int, now: datetime.datetime | None = None) -> bool
         items = list(
             Activity.objects.filter(space=space, created_at__gte=since, created_at__lte=now)
             .exclude(actor=member)
-            .select_related("actor")[:DIGEST_ITEMS_PER_SPACE]
+            .select_related("actor", "webinar")[:DIGEST_ITEMS_PER_SPACE]
         )
         if items:
             news.append((space, space_url(space), items))

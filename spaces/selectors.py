@@ -88,7 +88,7 @@ def space_files(space: Space):
 
 
 def activity_page(space: Space, *, number: int = 1):
-    activities = Activity.objects.filter(space=space).select_related("actor", "space", "page", "document")
+    activities = Activity.objects.filter(space=space).select_related("actor", "space", "page", "document", "webinar")
     return Paginator(activities, app_settings.PAGE_SIZE).get_page(number)
 
 

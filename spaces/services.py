@@ -20,6 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
+from suite.moments import moment_text
 from suite.tasks import enqueue_on_commit
 
 from .conf import app_settings
@@ -558,9 +559,11 @@ def meeting_notes_create(*, space: Space, webinar_id: int, by, language: str | N
         names = list(webinar.attendances.exclude(member=None).values_list("full_name", flat=True))
         if not names:
             names = [display_name(m.member) for m in space.memberships.filter(ACTIVE).select_related("member")]
+        with timezone.override(webinar.timezone):  # the notes are everyone's: the meeting's own zone
+            when = moment_text(webinar.starts_at, zone=False, relative=False)
         text = NOTES_TEMPLATE % {
             "space": space.name,
-            "date": local.strftime("%Y-%m-%d %H:%M"),
+            "date": when,
             "zone": webinar.timezone,
             "attendees": "\n".join(f"- {name}" for name in names),
         }

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -386,6 +387,15 @@ class ActivityFeed(Feed):
     """What happened in a space, newest first (Atom); a members-only space's feed needs a member's token."""
 
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # A feed reader sends the member's token, not a session: its times are in that member's zone.
+        token = request.GET.get("token", "")
+        reader = selectors.member_by_feed_token(token) if token else None
+        if reader is None:
+            return super().__call__(request, *args, **kwargs)
+        with timezone.override(member_preferences(reader).timezone):
+            return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug):
         space = selectors.space_by_slug(slug)

@@ -81,7 +81,8 @@ def season(make_space, founder, client, bbb, bbb_settings, django_capture_on_com
 
 def test_the_space_page_tells_what_happened_newest_first(client, season):
     space, meeting = season["space"], season["meeting"]
-    start = meeting.starts_at.strftime("%Y-%m-%d %H:%M UTC")
+    # When the meetings start, as the page's reader reads it (here in English, in the site's zone, UTC).
+    start = f"{meeting.starts_at:%a} {meeting.starts_at.day} {meeting.starts_at:%b %Y, %H:%M} (UTC)"
     expected = [
         "A recording is available: Meeting: Platform co-ops",
         "A meeting took place: Meeting: Platform co-ops",
@@ -169,6 +170,21 @@ def test_site_staff_follow_a_members_only_feed_as_they_see_the_space(client, clo
     response = Client().get(f"/en/spaces/{closed.slug}/activity.atom?token={feed_token(staff)}")
     assert response.status_code == 200
     assert entries(response)[0]["title"] == "ayse shared a file: Strike fund ledger"
+
+
+def test_a_feed_tells_when_the_meetings_start_in_its_member_s_language_and_zone(client, closed, founder):
+    """Thursday 7 January 2027, 07:58 in Istanbul, as an English and a Turkish member there read it."""
+    english = enrol(closed, username="grace", language="en", timezone="Europe/Istanbul")
+    turkish = enrol(closed, username="deniz", language="tr", timezone="Europe/Istanbul")
+    services.meeting_schedule(
+        space=closed, by=founder, start_local=datetime.datetime(2027, 1, 7, 7, 58), timezone_name="Europe/Istanbul"
+    )
+
+    def newest(language: str, member) -> str:
+        return entries(Client().get(f"/{language}/spaces/{closed.slug}/activity.atom?token={feed_token(member)}"))[0]
+
+    assert newest("en", english)["title"] == "founder scheduled the meetings: Thu 7 Jan 2027, 07:58 (Europe/Istanbul)"
+    assert newest("tr", turkish)["title"].endswith(": 7 Oca 2027 Prş, 07:58 (Europe/Istanbul)")
 
 
 # --- The weekly digest -----------------------------------------------------------------------------

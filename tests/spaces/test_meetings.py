@@ -243,7 +243,9 @@ def test_one_click_writes_the_meetings_notes_and_a_second_finds_them(client, cre
     day = meeting.starts_at.astimezone(BERLIN).date().isoformat()
     assert notes.title == f"Meeting notes: Couriers organising, {day}"
     shown = page_text(member.get(response["Location"]))
-    assert f"Meeting of Couriers organising on {day} 16:00 (Europe/Berlin)" in shown
+    start = meeting.starts_at.astimezone(BERLIN)
+    when = f"{start:%a} {start.day} {start:%b %Y}, 16:00"  # the meeting's own zone, the notes' language
+    assert f"Meeting of Couriers organising on {when} (Europe/Berlin)" in shown
     for part in ("Attendees", "Agenda", "Decisions", "founder", "ayse", "ben"):
         assert part in shown, part
     assert "dev" not in shown.split("Attendees", 1)[1].split("Agenda", 1)[0]
