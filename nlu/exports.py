@@ -24,12 +24,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from suite.links import absolute_url, site_url
 from suite.members import member_locale
+from suite.moments import moment_text
 from suite.privacy import Kind, Scalar, kinds, member_rows
 
 from . import tasks
@@ -113,7 +113,7 @@ def readme_text(member, collected: Collected, *, now: datetime.datetime) -> str:
             _("Your data at %(site)s") % {"site": site_url()},
             _("Made on %(date)s (%(zone)s) for the member %(username)s.")
             % {
-                "date": date_format(timezone.localtime(now), "DATETIME_FORMAT"),
+                "date": moment_text(now, zone=False, relative=False),
                 "zone": preferences.timezone,
                 "username": member.get_username(),
             },
@@ -281,7 +281,7 @@ def _mail_link(member, *, token: str, expires_at: datetime.datetime) -> None:
                     "%(username)s. After that, ask for a new download on your data page."
                 )
                 % {
-                    "date": date_format(timezone.localtime(expires_at), "DATETIME_FORMAT"),
+                    "date": moment_text(expires_at, zone=False, relative=False),
                     "zone": preferences.timezone,
                     "username": member.get_username(),
                 },

@@ -1,9 +1,6 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.translation import get_language, override
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -34,15 +31,6 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
-
-
-@register.filter
-def with_zone(value):
-    """A date and time in the viewer's zone, followed by the zone's name: 1 Aug 2027, 16:00 Europe/Istanbul."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{format_date(local, get_format('DATETIME_FORMAT'))} {timezone.get_current_timezone_name()}"
 
 
 @register.simple_tag(takes_context=True)

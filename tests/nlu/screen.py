@@ -38,7 +38,7 @@ def current_time_as_shown(zone: str, language: str, since: datetime) -> set[str]
         moment += timedelta(minutes=1)
     instants.append(timezone.now())
     with translation.override(language):
-        return {f"{date_format(t.astimezone(ZoneInfo(zone)), 'DATETIME_FORMAT')} {zone}" for t in instants}
+        return {f"{date_format(t.astimezone(ZoneInfo(zone)), 'DATETIME_FORMAT')} ({zone})" for t in instants}
 
 
 def shows_current_time_in(page: BeautifulSoup, zone: str, language: str, since: datetime) -> bool:
