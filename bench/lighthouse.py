@@ -31,6 +31,8 @@ CATEGORIES = {
     "best-practices": "Best Practices",
     "seo": "SEO",
 }
+# Chromium now and then loses a trace (NO_NAVSTART, NO_FCP) on a busy machine: tried again, this many times.
+ATTEMPTS = 3
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
 GOALS = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
 # (row, page of bench/pages.py, signed in): the pages of issue 21; the unit as the enrolled steward.
@@ -119,10 +121,15 @@ def lighthouse(url: str, cookie: str, report: Path) -> dict:
     ]
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, check=True, timeout=300)
-    result = json.loads(report.read_text())
-    if result.get("runtimeError"):
-        raise RuntimeError(f"Lighthouse on {url}: {result['runtimeError']}")
+    for _attempt in range(ATTEMPTS):
+        report.unlink(missing_ok=True)
+        subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+        result = json.loads(report.read_text()) if report.exists() else {"runtimeError": {"code": "NO_REPORT"}}
+        if not result.get("runtimeError"):
+            break
+        log(f"    Lighthouse failed ({result['runtimeError'].get('code')}); again")
+    else:
+        raise RuntimeError(f"Lighthouse failed {ATTEMPTS} times: {result['runtimeError'].get('code')}")
     scores = {key: round(100 * category["score"]) for key, category in result["categories"].items()}
     metrics = {key: result["audits"][key].get("displayValue", "") for key in METRICS}
     return {"scores": scores, "metrics": metrics, "failing": failing_audits(result)}
@@ -132,10 +139,13 @@ def measure(server: Server, row: str, path: str, cookie: str, runs: int) -> dict
     url = server.base + path
     status = requests.get(url, headers={"Cookie": cookie}, allow_redirects=False, timeout=60).status_code
     if status != 200:
-        return {"page": row, "url": path, "failed": f"HTTP {status}"}
+        return {"page": row, "url": path, "signed_in": bool(cookie), "failed": f"HTTP {status}"}
     log(f"  {row}: {path}")
     slug = re.sub(r"\W+", "-", row)
-    results = [lighthouse(url, cookie, HERE / "reports" / f"{slug}-{number}.json") for number in range(runs)]
+    try:
+        results = [lighthouse(url, cookie, HERE / "reports" / f"{slug}-{number}.json") for number in range(runs)]
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        return {"page": row, "url": path, "signed_in": bool(cookie), "failed": str(error)}
     # The median run by performance, the score that varies between runs; the others move little.
     chosen = sorted(results, key=lambda result: result["scores"]["performance"])[len(results) // 2]
     return {
