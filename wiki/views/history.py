@@ -25,6 +25,7 @@ def history(request, page):
         editor,
         get_language(),
         timezone.get_current_timezone_name(),
+        timezone.localdate(),  # "today" and "yesterday" in the times move at midnight
         request.GET.get("page", ""),
         build=lambda: history_rows(request, page, can_edit=editor, latest=latest),
     )

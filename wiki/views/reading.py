@@ -47,6 +47,7 @@ def recent(request):
         "recent",
         get_language(),
         timezone.get_current_timezone_name(),
+        timezone.localdate(),  # "today" and "yesterday" in the times move at midnight
         request.GET.urlencode(),
         reader=request.user,
         build=lambda: recent_rows(request, revisions),
@@ -103,6 +104,7 @@ def read(request, page):
         revision.pk if revision else None,
         get_language(),
         timezone.get_current_timezone_name(),
+        timezone.localdate(),  # "today" and "yesterday" in the times move at midnight
         reader=request.user,
         build=lambda: page_parts(page, revision, reader=request.user),
     )
