@@ -224,7 +224,7 @@ def update_readme(text: str, path: Path) -> None:
     readme = README.read_text()
     if README_START not in readme:
         return
-    body = re.sub(r"^# .*\n\n", "", text)
+    body = re.sub(r"^# ", "#### ", text)  # under the README's "### Phones: ..." heading
     link = f"(from [`{path.relative_to(ROOT)}`]({path.relative_to(ROOT)}))"
     block = f"{README_START}\n{body}\n{link}\n{README_END}"
     README.write_text(
