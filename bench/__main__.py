@@ -123,7 +123,8 @@ class Server:
         )
         if answer.status_code != 302 or "sessionid" not in session.cookies:
             raise RuntimeError(f"could not sign in as {username}: HTTP {answer.status_code}")
-        return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+        # Not the "messages" cookie: a browser sends it once, and every page would show "signed in".
+        return "; ".join(f"{name}={value}" for name, value in session.cookies.items() if name != "messages")
 
 
 def measure_pages(server: Server, probed: dict, args) -> list[dict]:
