@@ -164,7 +164,8 @@ def test_an_edit_goes_through_the_service_and_tells_everyone(admin, weekly, peop
         ({"cotutors": "nobody"}, "No member is called “nobody”: check the spelling of the username."),
         (
             {"start_date": "2027-03-28", "start_time": "02:30", "timezone": "Europe/Berlin"},
-            "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks change that night). Choose another time.",
+            "Sun 28 Mar 2027, 02:30 does not exist in Europe/Berlin (the clocks change that night). "
+            "Choose another time.",
         ),
         ({"duration_minutes": "5"}, "Ensure this value is greater than or equal to 15."),
     ],
