@@ -143,7 +143,8 @@ def test_after_closing_the_feed_is_gone_attendance_names_the_pseudonym_and_keeps
     page = tutor.get(f"/en/sessions/{held.pk}/attendance/").content.decode()
     # Named by the pseudonym, or by the renamed member row (which a bare host shows by its username).
     named = {PSEUDONYM, str(ayse)}
-    assert any(re.search(f"<td>{name}</td><td>VIEWER</td><td>[^<]*</td><td>45</td>", page) for name in named)
+    joined = '<td><time datetime="[^"]+">[^<]+</time></td>'
+    assert any(re.search(f"<td>{name}</td><td>VIEWER</td>{joined}<td>45</td>", page) for name in named)
     sheet = tutor.get(f"/en/sessions/{held.pk}/attendance/?format=csv").content.decode()
     lines = sheet.splitlines()
     assert any(line.startswith(f"{name},VIEWER,") and line.endswith(",45") for line in lines for name in named)
