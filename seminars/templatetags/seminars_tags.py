@@ -12,14 +12,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def session_time(webinar) -> str:
+def session_time(webinar, relative=True) -> str:
     """When a session starts, in the reader's zone, and in the session's own when that differs.
+
+    ``relative=False`` leaves out "tomorrow" and its kind, for a copy read later (a page saved offline).
 
     A tag, not an included template: lists show up to twenty sessions, and an include with its
     translation and time-zone blocks cost about 0.08 ms more for each.
     """
     zone = timezone.get_current_timezone_name()
-    when = moment_html(webinar.starts_at)
+    when = moment_html(webinar.starts_at, relative=relative)
     if webinar.timezone == zone:
         return when
     there = webinar.starts_at.astimezone(zoneinfo.ZoneInfo(webinar.timezone))

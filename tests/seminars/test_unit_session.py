@@ -56,3 +56,15 @@ def test_a_module_without_sessions_to_come_names_none(reader, make_module):  # n
     page = BeautifulSoup(reader(enrolled(module, "UTC")).get(unit_url(module)).content, "html.parser")
 
     assert page.select_one(".next-session") is None
+
+
+def test_the_next_session_on_a_unit_has_no_word_that_ages_in_a_saved_copy(reader, make_module):  # noqa: F811
+    """The unit is what a member saves for offline reading: "tomorrow" would be wrong the day after."""
+    module = make_module(start_date=days_from_today(-3), enrolment_closes=timezone.now() + datetime.timedelta(days=3))
+    Webinar.objects.create(
+        title="Tomorrow's", module=module, timezone="UTC", starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    page = BeautifulSoup(reader(enrolled(module, "UTC")).get(unit_url(module)).content, "html.parser")
+
+    shown = page.select_one(".next-session time").get_text()
+    assert "tomorrow" not in shown and "(UTC)" in shown
