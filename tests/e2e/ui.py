@@ -17,7 +17,11 @@ def say(lang: str, msgid: str, *, context: str = "", **params) -> str:
 
 
 def nav(page: Page, lang: str, label: str, *, menu: str = "Main"):
-    """A link of the site's main (or account) menu."""
+    """A link of the site's main (or account) menu; on a phone the main menu is opened first, as a member would."""
+    if menu == "Main":
+        button = page.get_by_role("banner").locator("details.menu:not([open]) > summary")
+        if button.is_visible():
+            button.click()
     return page.get_by_role("navigation", name=say(lang, menu)).get_by_role("link", name=say(lang, label), exact=True)
 
 
