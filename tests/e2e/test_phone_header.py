@@ -54,6 +54,18 @@ def menu_button(page):
     return page.get_by_role("banner").locator("summary")
 
 
+def as_announced(page) -> tuple[str, str, bool]:
+    """The menu button as Chromium tells a screen reader: its role, its name and whether it is open
+    (a "disclosure triangle" is spoken as a button that expands)."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "header summary"})["nodeId"]
+    [button] = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"]
+    states = {state["name"]: state["value"]["value"] for state in button.get("properties", [])}
+    cdp.detach()
+    return button["role"]["value"], button["name"]["value"], states.get("expanded")
+
+
 def main_menu(page, lang: str):
     return page.get_by_role("navigation", name=say(lang, "Main"))
 
@@ -86,7 +98,9 @@ def assert_compact_header(page, lang: str, name: str, *, signed_in: bool) -> Non
 
 
 def assert_menu_opens(page, lang: str, labels: list[str]) -> None:
+    assert as_announced(page) == ("DisclosureTriangle", say(lang, "Menu"), False)
     menu_button(page).tap()
+    assert as_announced(page) == ("DisclosureTriangle", say(lang, "Menu"), True)
     for label in labels:
         expect(main_menu(page, lang).get_by_role("link", name=say(lang, label), exact=True)).to_be_visible()
 
