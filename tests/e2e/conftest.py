@@ -157,6 +157,25 @@ def accessible(visits):
     return check
 
 
+@pytest.fixture
+def accessible_without_javascript(browser, live_server, visits):
+    """axe-core for a page whose scripts are off: axe is a script, so it checks the same document,
+    as the page shows it, in a second tab of the site where scripts run."""
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS["phone"])
+    context.set_default_timeout(10_000)
+    twin = context.new_page()
+    twin.goto("/en/")
+
+    def check(page) -> None:
+        page.wait_for_load_state("load")
+        twin.set_content(page.content())
+        assert_accessible(twin)
+        visits[page].checked()
+
+    yield check
+    context.close()
+
+
 # --- The demo, as the journeys find it --------------------------------------------------------
 
 

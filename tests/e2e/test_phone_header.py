@@ -17,7 +17,6 @@ from seminars.models import Webinar
 from wiki.models import WikiPage
 
 from .conftest import BROWSER_LOCALES, VIEWPORTS
-from .test_no_javascript import accessible as accessible_without_javascript  # noqa: F401 (fixture)
 from .ui import nav, say, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -135,7 +134,7 @@ def test_on_a_phone_the_content_starts_near_the_top(open_page, module_1, speaks,
 
 @pytest.mark.parametrize("viewport", [PHONE])
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_on_a_phone_the_menu_opens_without_javascript(open_page, module_1, accessible_without_javascript, lang):  # noqa: F811
+def test_on_a_phone_the_menu_opens_without_javascript(open_page, module_1, accessible_without_javascript, lang):
     accessible = (
         accessible_without_javascript  # axe is a script: it reads the page's document in a tab where scripts run
     )
