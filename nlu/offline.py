@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.cache import cache_control
+from django.views.decorators.vary import vary_on_headers
 
 # What a signed-out browser must forget: saved pages (Cache API) and the worker itself.
 CLEAR_SITE_DATA = '"cache", "storage"'
@@ -47,8 +48,13 @@ def service_worker(request):
     return response
 
 
+@cache_control(max_age=60 * 60 * 24)
+@vary_on_headers("Accept-Language", "Cookie")
 def manifest(request):
-    """The web app manifest: the site can be added to a phone's home screen and opens without browser bars."""
+    """The web app manifest: the site can be added to a phone's home screen and opens without browser bars.
+
+    Kept a day (not fetched on every page), in the language the browser or the member's cookie asks for.
+    """
     data = {
         "name": _("Networked Labour University"),
         "short_name": "NLU",

@@ -27,6 +27,8 @@ def test_manifest_names_the_site_and_opens_it_standalone(client, db):
     manifest = json.loads(response.content)
     assert manifest["name"] == "Networked Labour University"
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/", "/", "standalone")
+    assert response["Cache-Control"] == "max-age=86400", "fetched again on every page otherwise"
+    assert "Accept-Language" in response["Vary"]
 
 
 def test_every_page_links_the_manifest_and_the_offline_script(client, db):
