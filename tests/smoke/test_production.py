@@ -91,6 +91,7 @@ def test_served_over_https_only_and_healthy(deployment):
     home = browser.get(f"{deployment.site}/en/")
     assert home.status_code == 200
     assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert home.headers["Content-Encoding"] == "gzip"  # through the proxy, as Django packed it
     stylesheet = page(home).find("link", rel="stylesheet")["href"]
     assert re.fullmatch(r"/static/nlu/nlu\.[0-9a-f]{12}\.css", stylesheet), stylesheet  # named by its content
 
