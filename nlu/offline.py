@@ -1,14 +1,16 @@
-"""Offline reading: the site's service worker, its web app manifest, the offline page and a sign-out
-that empties the browser's copies.
+"""Offline reading: the site's service worker, its web app manifest, the offline page, and every
+sign-out (the site's, Wagtail admin's) telling the browser to empty its copies.
 
 The worker keeps only what a member asked for with "Save" (offline.js does the saving), the static
 files those pages link to and the offline page; it never stores the pages a member merely browses.
 """
 
+import hashlib
 import json
 
-from allauth.account.views import logout as allauth_logout
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -43,7 +45,11 @@ def service_worker(request):
         "mediaUrl": settings.MEDIA_URL,
         "staticFiles": [static("nlu/nlu.css"), static("nlu/offline.js")],
     }
-    response = render(request, "nlu/sw.js", {"config": json.dumps(config)}, content_type="text/javascript")
+    config_text = json.dumps(config, sort_keys=True)
+    # A new worker fills a cache of its own name: the one in use stays whole until the new one is ready.
+    shell = "nlu-shell-" + hashlib.sha256(config_text.encode()).hexdigest()[:12]
+    context = {"config": config_text, "shell": json.dumps(shell)}
+    response = render(request, "nlu/sw.js", context, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     return response
 
@@ -63,6 +69,8 @@ def manifest(request):
         "display": "standalone",
         "background_color": "#fffdf8",
         "theme_color": THEME_COLOR,
+        # A phone offers to install only a manifest with an icon.
+        "icons": [{"src": static("nlu/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
@@ -72,12 +80,23 @@ def offline(request):
     return render(request, "nlu/offline.html")
 
 
-def sign_out(request, *args, **kwargs):
-    """allauth's sign-out, telling the browser to drop every saved page and the worker as well.
+@receiver(user_logged_out, dispatch_uid="nlu.offline.forget_on_sign_out")
+def forget_on_sign_out(sender, request, **kwargs):
+    """Any way of signing out (the site's form, Wagtail admin's, a closed account) ends the session the
+    saved pages belong to: the answer tells the browser to drop them (ClearSiteDataOnSignOut)."""
+    if request is not None:
+        request.offline_signed_out = True
 
-    offline.js empties the caches before the form is sent; this covers a browser without the script.
-    """
-    response = allauth_logout(request, *args, **kwargs)
-    if request.method == "POST":
-        response["Clear-Site-Data"] = CLEAR_SITE_DATA
-    return response
+
+class ClearSiteDataOnSignOut:
+    """Adds ``Clear-Site-Data`` to the answer of a request that signed out, whichever view did it: the
+    saved pages and the worker go even if no page script ran (Wagtail admin has none of ours)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "offline_signed_out", False):
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response

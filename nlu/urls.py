@@ -17,8 +17,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # Before allauth's own: signing out also clears what the browser saved for offline reading.
-    path("accounts/logout/", offline.sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("offline/", offline.offline, name="offline"),
     path("profile/", views.profile, name="profile"),

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Any sign-out (the site's, Wagtail admin's) tells the browser to forget its saved pages.
+    "nlu.offline.ClearSiteDataOnSignOut",
     # After authentication: a member's own language and time zone win over the browser's.
     "nlu.middleware.MemberLocaleMiddleware",
     "nlu.middleware.MemberTimezoneMiddleware",

@@ -5,16 +5,24 @@
 "use strict";
 
 const CONFIG = {{ config|safe }};
-const SHELL = "nlu-shell";
+const SHELL = {{ shell|safe }}; // named after CONFIG: each deploy's worker fills its own
 const SAVED = "nlu-saved";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(keepShell().then(() => self.skipWaiting()));
 });
 
+// Only once this worker's shell is whole do the older ones go (an install that failed on a weak
+// connection leaves the worker in use, and its offline pages, as they were).
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(forgetOlderShells().then(() => self.clients.claim()));
 });
+
+async function forgetOlderShells() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("nlu-shell") && name !== SHELL) await caches.delete(name);
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -30,7 +38,6 @@ self.addEventListener("fetch", (event) => {
 // The offline page of every language, fetched as a visitor (it carries no member's name), and
 // the static files it links to.
 async function keepShell() {
-  await caches.delete(SHELL);
   const cache = await caches.open(SHELL);
   const files = new Set(CONFIG.staticFiles);
   for (const url of Object.values(CONFIG.offlinePages)) {
