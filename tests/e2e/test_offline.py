@@ -1,8 +1,9 @@
 """A shop steward reads the unit of the week with the network cut, on a phone, in English and in Turkish.
 
 She saves the unit for offline reading; offline, the unit, its wiki page and the next session open
-from her phone with a banner saying when they were saved; a form says it needs a connection and keeps
-what she typed; a page she never saved says so. Once she signs out, nothing of hers is left to read.
+from her phone with a banner saying when they were saved, in her zone; a form says it needs a connection
+and keeps what she typed; a page she never saved says so. Once the connection is back she signs out from
+the saved copy she was reading, and nothing of hers is left to read.
 """
 
 import datetime
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.e2e
 NEEDS_CONNECTION = (
     "You are offline: this needs a connection. Your text is kept; send it again when you are back online."
 )
-ISTANBUL = zoneinfo.ZoneInfo("Europe/Istanbul")  # the demo steward's zone
+ISTANBUL = zoneinfo.ZoneInfo("Europe/Istanbul")  # the demo steward's zone (the site's is UTC)
 STEWARD_NAME = "Ayşe"
 
 
@@ -82,6 +83,8 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     expect(saved_line).to_contain_text(before_date(lang, "Saved for offline reading on {date}."))
     saved_at = shown_moment(saved_line)
     assert before - datetime.timedelta(seconds=1) <= saved_at <= timezone.now()
+    saved_clock = f"{timezone.localtime(saved_at, ISTANBUL):%H:%M} (Europe/Istanbul)"
+    expect(saved_line).to_contain_text(saved_clock)
     accessible(page)
     wiki_link = page.get_by_role("link", name=re.compile(r".+")).and_(page.locator('a[href*="/wiki/"]'))
     wiki_title = wiki_link.inner_text()
@@ -93,7 +96,7 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     banner = page.locator(".offline-banner")
     expect(banner).to_contain_text(before_date(lang, "You are offline — this is the copy saved on {date}."))
     assert shown_moment(banner) == saved_at.replace(microsecond=saved_at.microsecond // 1000 * 1000)
-    expect(banner).to_contain_text(timezone.localtime(saved_at, ISTANBUL).strftime("%H:%M"))
+    expect(banner).to_contain_text(saved_clock)
     expect(page.get_by_text(say(lang, "Built from the wiki page:"))).to_be_visible()
     expect(session_line).to_contain_text(timezone.localtime(next_session.starts_at, ISTANBUL).strftime("%H:%M"))
     accessible(page)
@@ -114,11 +117,13 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     expect(banner).to_be_visible()
     accessible(page)
 
-    # A page she never saved says so, and leads back to the saved unit.
+    # A page she never saved says so, and leads back to the saved unit, saved at the time of her zone
+    # (the offline page itself was fetched as a visitor, in the site's zone).
     page.goto(f"/{lang}/timebank/")
     expect(heading).to_have_text(say(lang, "You are offline"))
     saved_list = page.locator("[data-offline-list]")
     expect(saved_list.get_by_role("link", name=unit_title)).to_be_visible()
+    expect(saved_list.get_by_role("listitem").filter(has_text=unit_title)).to_contain_text(saved_clock)
     accessible(page)
 
     # A form she fills while the connection drops is not sent, and nothing she typed is lost.
@@ -134,10 +139,11 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     assert page.url.endswith(f"/{lang}/profile/")
     accessible(page)
 
-    # Back online she signs out: the unit is no longer on her phone, nor her name.
+    # Reading the saved unit, the connection comes back: she signs out from it, and the unit is no
+    # longer on her phone, nor her name.
+    page.goto(unit_url)
+    expect(banner).to_be_visible()
     page.context.set_offline(False)
-    page.goto(f"/{lang}/")
-    accessible(page)
     page.get_by_role("button", name=say(lang, "Sign out")).click()
     expect(nav(page, lang, "Sign in", menu="Account")).to_be_visible()
     accessible(page)
