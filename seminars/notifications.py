@@ -71,7 +71,6 @@ def _send(webinar: Webinar, member, kind: str) -> None:
             "member": member,
             "kind": kind,
             "url": absolute_url(reverse("seminars:detail", args=[webinar.pk])),
-            "zone": preferences.timezone,
         }
         if webinar.status == Webinar.Status.CANCELLED:
             subject = _("Cancelled: %(title)s")

@@ -2,11 +2,10 @@ import zoneinfo
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from suite.moments import moment_html
+from suite.moments import moment_html, moment_text
 
 register = template.Library()
 
@@ -24,6 +23,7 @@ def session_time(webinar, relative=True) -> str:
     when = moment_html(webinar.starts_at, relative=relative)
     if webinar.timezone == zone:
         return when
-    there = webinar.starts_at.astimezone(zoneinfo.ZoneInfo(webinar.timezone))
-    elsewhere = gettext("%(local)s in %(zone)s") % {"local": format_date(there, "H:i"), "zone": webinar.timezone}
+    with timezone.override(zoneinfo.ZoneInfo(webinar.timezone)):
+        there = moment_text(webinar.starts_at, part="time", zone=False)  # the language's time format, as above
+    elsewhere = gettext("%(local)s in %(zone)s") % {"local": there, "zone": webinar.timezone}
     return format_html('{} <span class="muted">· {}</span>', when, elsewhere)

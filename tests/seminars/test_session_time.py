@@ -8,7 +8,7 @@ profile or the browser, is tried in tests/nlu/test_seminars_in_host.py.
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from courses.models import Enrolment
 from seminars.models import Webinar
@@ -96,3 +96,31 @@ def test_lists_show_both_times_too(reader, url, make_module):
     html = reader(member).get(url).content.decode()
     assert "(Europe/Istanbul)</time>" in html
     assert "· 14:30 in Asia/Kolkata</span>" in html
+
+
+def test_a_sessions_page_has_no_word_that_ages_in_a_saved_copy(reader):
+    """A unit saves its next session's page for offline reading: "tomorrow" would be wrong the day after."""
+    webinar = Webinar.objects.create(
+        title="Tomorrow's", timezone="UTC", starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    response = reader(UserFactory(timezone="UTC")).get(f"/en/sessions/{webinar.pk}/")
+    assert response.status_code == 200
+    assert "tomorrow" not in response.content.decode()
+    assert "(UTC)</time>" in response.content.decode()
+
+
+@pytest.fixture
+def django_formats(settings):
+    """Django's own formats, not suite's (Django keeps the formats it read when only the path changes)."""
+    settings.FORMAT_MODULE_PATH = None
+    formats.reset_format_cache()
+    yield
+    formats.reset_format_cache()
+
+
+def test_the_sessions_own_time_is_written_as_the_readers(reader, django_formats):
+    """Both times follow the language's time format: with Django's own English one, 2:30 p.m. rather than 14:30."""
+    webinar = session("Asia/Kolkata")
+    html = reader(UserFactory(timezone="Europe/Istanbul")).get(f"/en/sessions/{webinar.pk}/").content.decode()
+    assert "March 1, 2027, noon (Europe/Istanbul)</time>" in html
+    assert '<span class="muted">· 2:30 p.m. in Asia/Kolkata</span>' in html
