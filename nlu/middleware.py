@@ -1,8 +1,9 @@
-"""Activate each member's own language and time zone for the request."""
+"""Activate each member's own language and time zone for the request; compress pages for the way back."""
 
 import zoneinfo
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 
@@ -49,3 +50,23 @@ class MemberTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Pages, feeds, calendars and CSV gzip-compressed for a phone on a slow connection; files untouched.
+
+    Django's own compresses every response, streamed ones too, and drops their ``Content-Length``:
+    a download (a space's file, a data export, a document) would show no size or progress, and a
+    PDF, picture or ZIP would be squeezed a second time for nothing.
+    """
+
+    def process_response(self, request, response):
+        if response.streaming or not is_text(response.get("Content-Type", "")):
+            return response
+        return super().process_response(request, response)
+
+
+def is_text(content_type: str) -> bool:
+    """Text that gzip shrinks: ``text/*`` and the JSON, XML and JavaScript kinds (Atom, manifests)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind.startswith("text/") or kind.endswith(("json", "xml", "javascript"))

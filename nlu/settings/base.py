@@ -69,8 +69,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzip-compressed for a phone on a slow connection (a fifth of the bytes; Django's gzip
-    # pads against BREACH); static files come compressed from WhiteNoise above, never through here.
-    "django.middleware.gzip.GZipMiddleware",
+    # pads against BREACH); static files come compressed from WhiteNoise above, never through here,
+    # and streamed downloads keep their size.
+    "nlu.middleware.PageGZipMiddleware",
     # An ETag on every page (from its content) and a 304 when the browser already has it.
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
