@@ -39,5 +39,10 @@ def test_an_open_unit_declares_itself_and_its_wiki_page_for_saving(member_client
 def test_a_unit_not_yet_open_offers_nothing_to_save(member_client, member, make_module):
     module = make_module(start_date=days_from_today(20), enrolment_closes=timezone.now() + datetime.timedelta(days=1))
     enrolment_create(module=module, member=member)
+    response = member_client.get(unit_url(module, week=1))
+    page = BeautifulSoup(response.content, "html.parser")
 
-    assert save_box(member_client, unit_url(module, week=1)) is None
+    assert response.status_code == 403  # the unit's page, locked: "This unit opens …"
+    assert page.h1.get_text() == f"Week 1: Unit 1 of {module.title}"
+    assert page.select_one(".note[role=status]") is not None
+    assert page.select_one("[data-offline-save]") is None

@@ -53,8 +53,11 @@ def test_a_module_without_sessions_to_come_names_none(reader, make_module):  # n
     Webinar.objects.create(
         title="Over", module=module, timezone="UTC", starts_at=timezone.now() - datetime.timedelta(days=2)
     )
-    page = BeautifulSoup(reader(enrolled(module, "UTC")).get(unit_url(module)).content, "html.parser")
+    response = reader(enrolled(module, "UTC")).get(unit_url(module))
+    page = BeautifulSoup(response.content, "html.parser")
 
+    assert response.status_code == 200
+    assert page.h1.get_text() == f"Week 1: Unit 1 of {module.title}"  # the unit itself, only without the line
     assert page.select_one(".next-session") is None
 
 
