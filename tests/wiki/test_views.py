@@ -16,8 +16,10 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 from wagtail import hooks
 
+from suite.moments import moment_text
 from tests.factories import UserFactory
 from tests.wiki.zones import zone_of
 from wiki.models import Revision, WikiPage
@@ -140,6 +142,18 @@ def test_a_member_reads_the_times_in_their_own_time_zone(client, make_page, lang
         html = soup(client.get(f"/{language}/wiki/{page.slug}/"))
     local = timezone.localtime(page.current_revision.created_at, zoneinfo.ZoneInfo("Asia/Tokyo"))
     assert html.select_one("article time")["datetime"] == local.isoformat()
+
+
+@BOTH
+def test_a_pages_date_has_no_word_that_ages_in_a_saved_copy(client, make_page, language):
+    """A unit saves its wiki page for offline reading: "today" would be wrong the day after."""
+    page = make_page("Organising online", language=language)
+    response = client.get(f"/{language}/wiki/{page.slug}/")
+    assert response.status_code == 200
+    shown = soup(response).select_one("article .meta time").get_text()
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
+        assert pgettext("moment", "today") not in shown
+        assert shown == moment_text(page.current_revision.created_at, relative=False)
 
 
 def test_a_signed_in_member_sees_the_edit_link(member_client, make_page):
