@@ -1,5 +1,8 @@
 """How one thing that happened in a space reads, and where it links, for the space's page and its feed."""
 
+import datetime
+import zoneinfo
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -9,14 +12,27 @@ from .models import Activity
 from .selectors import display_name
 
 
+def activity_subject(activity: Activity) -> str:
+    """What the news is about, as the reader reads it: for scheduled meetings, when they start, in the reader's
+    language and zone (no "tomorrow": a feed is read later). The page and the feed both say it this way."""
+    if activity.kind != Activity.Kind.MEETING:
+        return activity.subject
+    if activity.webinar_id:
+        return moment_text(activity.webinar.starts_at, relative=False)
+    # The meeting was deleted: its start as stored when scheduled ("2027-01-07 07:58 Europe/Istanbul").
+    try:
+        day, time, zone = activity.subject.split(" ", 2)
+        start = datetime.datetime.fromisoformat(f"{day} {time}").replace(tzinfo=zoneinfo.ZoneInfo(zone))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return activity.subject
+    return moment_text(start, relative=False)
+
+
 def activity_line(activity: Activity) -> str:
     who = display_name(activity.actor) if activity.actor else ""
     what = activity.get_kind_display()
     line = f"{who} {what}" if who else str(what).capitalize()
-    subject = activity.subject
-    if activity.kind == Activity.Kind.MEETING and activity.webinar_id:
-        # When the meetings start, in the reader's language and zone (the stored subject is for a deleted meeting).
-        subject = moment_text(activity.webinar.starts_at, relative=False)
+    subject = activity_subject(activity)
     return f"{line}: {subject}" if subject else line
 
 

@@ -512,6 +512,7 @@ def meeting_schedule(
         space,
         Activity.Kind.MEETING,
         actor=by,
+        # Kept in this fixed form, for once the meeting is deleted: activity_subject() writes it for the reader.
         subject=first.strftime("%Y-%m-%d %H:%M ") + timezone_name,
         webinar=webinars[0],
     )

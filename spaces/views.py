@@ -17,7 +17,7 @@ from suite.members import member_preferences
 from suite.rendering import render
 
 from . import selectors, services
-from .activity import activity_line, activity_url
+from .activity import activity_line, activity_subject, activity_url
 from .decorators import coordinators_only, members_only, signed_in, space_from_slug, space_path
 from .errors import SpaceError
 from .forms import FileForm, MeetingForm, SpaceForm
@@ -422,7 +422,7 @@ class ActivityFeed(Feed):
         return activity_line(activity)
 
     def item_description(self, activity):
-        return activity.subject
+        return activity_subject(activity)
 
     def item_link(self, activity):
         return activity_url(activity) or space_path(activity.space) + f"#activity-{activity.pk}"

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from seminars import services as seminars
 from seminars.bbb import BBBClient
+from seminars.models import Webinar
 from spaces import services
 from spaces.models import Activity, DigestSent, Space
 from spaces.selectors import feed_token
@@ -41,7 +42,11 @@ def entries(response) -> list[dict]:
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
     return [
-        {"title": entry.findtext(f"{ATOM}title"), "link": entry.find(f"{ATOM}link").get("href")}
+        {
+            "title": entry.findtext(f"{ATOM}title"),
+            "summary": entry.findtext(f"{ATOM}summary"),
+            "link": entry.find(f"{ATOM}link").get("href"),
+        }
         for entry in feed.iter(f"{ATOM}entry")
     ]
 
@@ -184,7 +189,26 @@ def test_a_feed_tells_when_the_meetings_start_in_its_member_s_language_and_zone(
         return entries(Client().get(f"/{language}/spaces/{closed.slug}/activity.atom?token={feed_token(member)}"))[0]
 
     assert newest("en", english)["title"] == "founder scheduled the meetings: Thu 7 Jan 2027, 07:58 (Europe/Istanbul)"
+    assert newest("en", english)["summary"] == "Thu 7 Jan 2027, 07:58 (Europe/Istanbul)"
     assert newest("tr", turkish)["title"].endswith(": 7 Oca 2027 Prş, 07:58 (Europe/Istanbul)")
+    assert newest("tr", turkish)["summary"] == "7 Oca 2027 Prş, 07:58 (Europe/Istanbul)"
+
+
+def test_a_deleted_meetings_news_still_tells_when_it_was_to_start(client, closed, founder):
+    """The news stays once the meetings are deleted (in the admin): its start reads as before, on the page and in
+    the feed, in the reader's zone."""
+    reader = enrol(closed, username="grace", language="en", timezone="Asia/Tokyo")
+    meetings = services.meeting_schedule(
+        space=closed, by=founder, start_local=datetime.datetime(2027, 1, 7, 7, 58), timezone_name="Europe/Istanbul"
+    )
+    Webinar.objects.filter(pk__in=[meeting.pk for meeting in meetings]).delete()
+
+    newest = entries(Client().get(f"/en/spaces/{closed.slug}/activity.atom?token={feed_token(reader)}"))[0]
+    assert newest["title"] == "founder scheduled the meetings: Thu 7 Jan 2027, 13:58 (Asia/Tokyo)"
+    assert newest["summary"] == "Thu 7 Jan 2027, 13:58 (Asia/Tokyo)"
+    with timezone.override("Asia/Tokyo"):  # as the host does for a signed-in member
+        page = signed_in(client, reader).get(f"/en/spaces/{closed.slug}/")
+    assert lines(page)[0] == "founder scheduled the meetings: Thu 7 Jan 2027, 13:58 (Asia/Tokyo)"
 
 
 # --- The weekly digest -----------------------------------------------------------------------------
