@@ -1,7 +1,7 @@
 """A moment reads the same in pages, e-mails and feeds: weekday and month names, a 24-hour clock, the zone named.
 
-Thursday 3 December 2026, 04:58 UTC is 07:58 in Istanbul. The Turkish relative words
-("yarin", "2 gun once", in the test) wait for the lead's merge of suite's Turkish catalogue.
+Thursday 3 December 2026, 04:58 UTC is 07:58 in Istanbul. The Turkish relative words ("tomorrow", "2 days ago")
+are those of suite's Turkish catalogue.
 """
 
 import datetime
