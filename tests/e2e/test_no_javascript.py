@@ -13,12 +13,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses.demo import MODULE, UNITS
+from courses.demo import MODULE
 from courses.models import Enrolment
 from wiki.demo import AGENDA_EN, AGENDA_TR
 
 from .conftest import BROWSER_LOCALES, VIEWPORTS
-from .ui import field, nav, say, sign_in, status
+from .ui import enrol_and_mark_the_unit_done, field, nav, say, sign_in, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", [VIEWPORTS["phone"]])]
 
@@ -53,28 +53,8 @@ def test_a_steward_does_her_day_without_javascript(open_page, module_1, speaks, 
     heading = page.get_by_role("heading", level=1)
     sign_in(page, lang, "steward", accessible)
 
-    # Module 1, from the courses: she enrols.
-    nav(page, lang, "Courses").click()
-    accessible(page)
-    page.get_by_role("link", name=MODULE[f"title_{lang}"]).click()
-    expect(heading).to_have_text(MODULE[f"title_{lang}"])
-    accessible(page)
-    page.get_by_role("button", name=say(lang, "Enrol"), exact=True).click()
-    expect(status(page)).to_have_text(say(lang, "You are enrolled. Welcome!"))
-    accessible(page)
-
-    # The unit of the week, marked done.
-    week, *titles = UNITS[1]
-    unit_title = titles[0] if lang == "en" else titles[1]
-    nav(page, lang, "My learning").click()
-    accessible(page)
-    page.get_by_role("link", name=unit_title).click()
-    expect(heading).to_have_text(f"{say(lang, 'Week %(week)s', week=week)}: {unit_title}")
-    accessible(page)
-    page.get_by_role("button", name=say(lang, "Mark as done")).click()
-    expect(status(page)).to_have_text(say(lang, "Unit marked as done."))
-    expect(page.get_by_text(say(lang, "You have marked this unit as done."))).to_be_visible()
-    accessible(page)
+    # Module 1, from the courses: she enrols, then marks the unit of the week done.
+    enrol_and_mark_the_unit_done(page, lang, accessible)
 
     # An hour given to the researcher, from her hours.
     nav(page, lang, "My hours").click()

@@ -12,11 +12,10 @@ import requests
 import vobject
 from playwright.sync_api import expect
 
-from courses.demo import MODULE, UNITS
 from seminars.demo import WEEKLY
 
 from .conftest import BROWSER_LOCALES
-from .ui import field, nav, say, status
+from .ui import enrol_and_mark_the_unit_done, field, nav, say, status
 
 pytestmark = pytest.mark.e2e
 
@@ -70,29 +69,8 @@ def test_steward_signs_up_enrols_studies_and_subscribes(open_page, module_1, mai
     expect(page.get_by_role("contentinfo")).to_contain_text("Europe/Istanbul")
     accessible(page)
 
-    # She finds Module 1 among the courses and enrols.
-    nav(page, lang, "Courses").click()
-    accessible(page)
-    page.get_by_role("link", name=MODULE[f"title_{lang}"]).click()
-    expect(heading).to_have_text(MODULE[f"title_{lang}"])
-    accessible(page)
-    page.get_by_role("button", name=say(lang, "Enrol"), exact=True).click()
-    expect(status(page)).to_have_text(say(lang, "You are enrolled. Welcome!"))
-    expect(page.get_by_text(say(lang, "You are enrolled."), exact=True)).to_be_visible()
-    accessible(page)
-
-    # The unit of the week (the module is in its second week) from "My learning"; she marks it done.
-    week, *titles = UNITS[1]
-    unit_title = titles[0] if lang == "en" else titles[1]
-    nav(page, lang, "My learning").click()
-    accessible(page)
-    page.get_by_role("link", name=unit_title).click()
-    expect(heading).to_have_text(f"{say(lang, 'Week %(week)s', week=week)}: {unit_title}")
-    accessible(page)
-    page.get_by_role("button", name=say(lang, "Mark as done")).click()
-    expect(status(page)).to_have_text(say(lang, "Unit marked as done."))
-    expect(page.get_by_text(say(lang, "You have marked this unit as done."))).to_be_visible()
-    accessible(page)
+    # She finds Module 1 among the courses, enrols, and marks the unit of the week done.
+    enrol_and_mark_the_unit_done(page, lang, accessible)
 
     # Her progress, where she looks for it.
     nav(page, lang, "My learning").click()

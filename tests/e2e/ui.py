@@ -5,6 +5,7 @@ import re
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from courses.demo import MODULE, UNITS
 from nlu.management.commands.load_demo import DEMO_PASSWORD
 
 
@@ -47,4 +48,31 @@ def sign_in(page: Page, lang: str, username: str, accessible) -> None:
     page.get_by_role("button", name=say(lang, "Sign In")).click()
     expect(page.get_by_role("button", name=say(lang, "Sign out"))).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/{lang}/$"))
+    accessible(page)
+
+
+def enrol_and_mark_the_unit_done(page: Page, lang: str, accessible) -> None:
+    """Module 1 found among the courses and enrolled in; the unit of the week (the module is in its second week),
+    from "My learning", marked done."""
+    heading = page.get_by_role("heading", level=1)
+    nav(page, lang, "Courses").click()
+    accessible(page)
+    page.get_by_role("link", name=MODULE[f"title_{lang}"]).click()
+    expect(heading).to_have_text(MODULE[f"title_{lang}"])
+    accessible(page)
+    page.get_by_role("button", name=say(lang, "Enrol"), exact=True).click()
+    expect(status(page)).to_have_text(say(lang, "You are enrolled. Welcome!"))
+    expect(page.get_by_text(say(lang, "You are enrolled."), exact=True)).to_be_visible()
+    accessible(page)
+
+    week, *titles = UNITS[1]
+    unit_title = titles[0] if lang == "en" else titles[1]
+    nav(page, lang, "My learning").click()
+    accessible(page)
+    page.get_by_role("link", name=unit_title).click()
+    expect(heading).to_have_text(f"{say(lang, 'Week %(week)s', week=week)}: {unit_title}")
+    accessible(page)
+    page.get_by_role("button", name=say(lang, "Mark as done")).click()
+    expect(status(page)).to_have_text(say(lang, "Unit marked as done."))
+    expect(page.get_by_text(say(lang, "You have marked this unit as done."))).to_be_visible()
     accessible(page)
