@@ -310,6 +310,8 @@ def sanitise(html: str, *, diagrams=frozenset()) -> str:
         attribute_filter=lambda tag, attribute, value: _keep_attribute(tag, attribute, value, diagrams=diagrams),
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
+        # A picture in a page seldom opens the screen: a phone fetches it when it is scrolled to.
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
         strip_comments=True,
     )
 

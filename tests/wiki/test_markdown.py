@@ -252,3 +252,11 @@ def test_long_but_ordinary_texts_are_rendered(text):
     html = render(text, language="en").html
 
     assert BeautifulSoup(html, "html.parser").find(True) is not None
+
+
+def test_a_picture_in_a_page_is_fetched_when_scrolled_to():
+    """A phone on a slow connection loads the page's text first."""
+    image = soup("Our banner:\n\n![The strike committee](/media/strike.webp)\n").find("img")
+
+    assert (image["src"], image["alt"]) == ("/media/strike.webp", "The strike committee")
+    assert (image["loading"], image["decoding"]) == ("lazy", "async")
