@@ -143,6 +143,7 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     # longer on her phone, nor her name.
     page.goto(unit_url)
     expect(banner).to_be_visible()
+    accessible(page)
     page.context.set_offline(False)
     page.get_by_role("button", name=say(lang, "Sign out")).click()
     expect(nav(page, lang, "Sign in", menu="Account")).to_be_visible()
@@ -154,4 +155,44 @@ def test_steward_reads_a_saved_unit_offline_and_signing_out_forgets_it(
     expect(heading).to_have_text(say(lang, "You are offline"))
     expect(page.locator("[data-offline-list]")).to_be_hidden()
     assert STEWARD_NAME not in page.content()
+    accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORTS["phone"]])
+def test_a_save_missing_the_wiki_page_says_it_failed_and_a_retry_saves_it(
+    open_page, module_1, speaks, accessible, viewport
+):
+    """She expects "Saved" to mean the unit, its wiki page and its session are all on her phone."""
+    speaks("en")
+    page = open_page(locale=BROWSER_LOCALES["en"], timezone_id="Europe/Istanbul", service_workers="allow")
+    _week, unit_title, _turkish = UNITS[1]
+    sign_in(page, "en", "steward", accessible)
+    nav(page, "en", "My learning").click()
+    accessible(page)
+    page.get_by_role("link", name=unit_title).click()
+    unit_url = page.url
+    accessible(page)
+
+    # While she saves, the wiki page does not come through (the server is busy).
+    wiki = re.compile(r"/en/wiki/")
+    page.context.route(wiki, lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    save = page.get_by_role("button", name=say("en", "Save this unit for offline"))
+    save.click()
+    status = page.locator("[data-offline-status]")
+    expect(status).to_have_text(say("en", "This could not be saved. Try again with a better connection."))
+    accessible(page)
+
+    # Offline, the unit is not among the saved ones.
+    page.context.set_offline(True)
+    page.goto("/en/timebank/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("en", "You are offline"))
+    expect(page.locator("[data-offline-list]")).to_be_hidden()
+    accessible(page)
+
+    # With the connection whole again, saving once more works.
+    page.context.set_offline(False)
+    page.context.unroute(wiki)
+    page.goto(unit_url)
+    save.click()
+    expect(status).to_contain_text(before_date("en", "Saved for offline reading on {date}."))
     accessible(page)
