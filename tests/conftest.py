@@ -1,8 +1,10 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.hosts import preferences
 
@@ -19,6 +21,15 @@ def empty_cache():
     yield
     cache.clear()
     preferences.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to a /tr/ page leaves Turkish active
+    in the thread, and a later test's URLs and texts would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
