@@ -391,7 +391,7 @@ class ActivityFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         # A feed reader sends the member's token, not a session: its times are in that member's zone.
         token = request.GET.get("token", "")
-        reader = selectors.member_by_feed_token(token) if token else None
+        reader = request.feed_reader = selectors.member_by_feed_token(token) if token else None
         if reader is None:
             return super().__call__(request, *args, **kwargs)
         with timezone.override(member_preferences(reader).timezone):
@@ -401,7 +401,7 @@ class ActivityFeed(Feed):
         space = selectors.space_by_slug(slug)
         reader = request.user
         if space is not None and not may_see(space, reader):
-            reader = selectors.member_by_feed_token(request.GET.get("token", "")) or reader
+            reader = request.feed_reader or reader  # the token's member, looked up once in __call__
         if space is None or not may_see(space, reader):
             raise Http404(_("There is no such space."))
         return space
